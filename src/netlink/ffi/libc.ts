@@ -1,0 +1,104 @@
+/**
+ * The one module that imports koffi: the handful of libc calls the project needs and nothing
+ * else. Every wrapper throws SyscallError (with the errno name) instead of returning -1.
+ */
+import koffi from 'koffi';
+import { constants } from 'node:os';
+
+const libc = koffi.load('libc.so.6');
+
+const c = {
+  socket: libc.func('int socket(int domain, int type, int protocol)'),
+  bind: libc.func('int bind(int fd, const void *addr, uint32_t addrlen)'),
+  getsockname: libc.func('int getsockname(int fd, void *addr, _Inout_ uint32_t *addrlen)'),
+  setsockopt: libc.func('int setsockopt(int fd, int level, int name, const void *val, uint32_t len)'),
+  sendto: libc.func('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)'),
+  recv: libc.func('intptr_t recv(int fd, void *buf, size_t len, int flags)'),
+  close: libc.func('int close(int fd)'),
+  setns: libc.func('int setns(int fd, int nstype)'),
+  unshare: libc.func('int unshare(int flags)'),
+  mount: libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
+  umount2: libc.func('int umount2(const char *target, int flags)'),
+  flock: libc.func('int flock(int fd, int op)'),
+};
+
+const errnoNames: Record<number, string> = Object.fromEntries(
+  Object.entries(constants.errno).map(([name, num]) => [num, name]),
+);
+
+export class SyscallError extends Error {
+  override readonly name = 'SyscallError';
+  readonly code: string;
+  constructor(readonly syscall: string, readonly errno: number) {
+    const code = errnoNames[errno] ?? `E${errno}`;
+    super(`${syscall}: ${code}`);
+    this.code = code;
+  }
+}
+
+export function errnoName(errno: number): string {
+  return errnoNames[errno] ?? `E${errno}`;
+}
+
+function check(name: string, ret: number | bigint): number {
+  const n = Number(ret);
+  if (n < 0) throw new SyscallError(name, koffi.errno());
+  return n;
+}
+
+export const AF_NETLINK = 16;
+export const SOCK_RAW = 3;
+export const SOCK_CLOEXEC = 0o2000000;
+export const SOL_SOCKET = 1;
+export const SOL_NETLINK = 270;
+export const SO_RCVBUF = 8;
+export const SO_SNDBUF = 7;
+export const NETLINK_EXT_ACK = 11;
+export const NETLINK_GET_STRICT_CHK = 12;
+export const CLONE_NEWNET = 0x40000000;
+export const MS_BIND = 4096;
+export const MNT_DETACH = 2;
+export const LOCK_EX = 2;
+export const LOCK_UN = 8;
+export const LOCK_NB = 4;
+
+export function socket(domain: number, type: number, protocol: number): number {
+  return check('socket', c.socket(domain, type, protocol));
+}
+export function bind(fd: number, addr: Buffer): void {
+  check('bind', c.bind(fd, addr, addr.length));
+}
+export function getsockname(fd: number, addr: Buffer): number {
+  const len = [addr.length];
+  check('getsockname', c.getsockname(fd, addr, len));
+  return len[0]!;
+}
+export function setsockoptInt(fd: number, level: number, name: number, value: number): void {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(value);
+  check('setsockopt', c.setsockopt(fd, level, name, b, 4));
+}
+export function sendto(fd: number, buf: Buffer, addr: Buffer | null): number {
+  return check('sendto', c.sendto(fd, buf, buf.length, 0, addr, addr ? addr.length : 0));
+}
+export function recv(fd: number, buf: Buffer, flags = 0): number {
+  return check('recv', c.recv(fd, buf, buf.length, flags));
+}
+export function close(fd: number): void {
+  check('close', c.close(fd));
+}
+export function setns(fd: number, nstype: number): void {
+  check('setns', c.setns(fd, nstype));
+}
+export function unshare(flags: number): void {
+  check('unshare', c.unshare(flags));
+}
+export function mount(source: string, target: string, fstype: string | null, flags: number): void {
+  check('mount', c.mount(source, target, fstype, flags, null));
+}
+export function umount2(target: string, flags: number): void {
+  check('umount2', c.umount2(target, flags));
+}
+export function flock(fd: number, op: number): void {
+  check('flock', c.flock(fd, op));
+}

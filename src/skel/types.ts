@@ -1,0 +1,52 @@
+/** What skel hands a plugin: the parsed environment and stdin, and injected I/O. */
+import type { NetConf, Result } from '../spec/types.js';
+import type { Logger } from '../log/logger.js';
+
+export type Command = 'ADD' | 'DEL' | 'CHECK' | 'GC' | 'STATUS' | 'VERSION';
+
+export interface CmdArgs {
+  command: Command;
+  containerId: string;
+  /** CNI_NETNS; empty string when not given (DEL may legitimately omit it). */
+  netns: string;
+  ifName: string;
+  /** Raw CNI_ARGS ("K=V;K2=V2"). Parse with parseCniArgs(). */
+  args: string;
+  /** CNI_PATH split on ':' with empty entries dropped. */
+  path: string[];
+  stdin: Buffer;
+}
+
+/** Everything a verb may touch of the outside world: tests inject fakes here. */
+export interface PluginContext {
+  args: CmdArgs;
+  /** The whole environment the plugin was started with (delegates inherit it). */
+  env: Record<string, string | undefined>;
+  log: Logger;
+}
+
+export type PluginKind = 'main' | 'ipam' | 'meta';
+
+/**
+ * One plugin = a config parser and its verbs. `parseConfig` validates and applies defaults
+ * once; verbs receive the typed config. ADD returns a Result in the internal (1.1.0) shape;
+ * skel converts it to the config's cniVersion.
+ */
+export interface PluginDefinition<C extends NetConf = NetConf> {
+  name: string;
+  parseConfig(raw: NetConf, ctx: PluginContext): C;
+  add(conf: C, ctx: PluginContext): Promise<Result> | Result;
+  del(conf: C, ctx: PluginContext): Promise<void> | void;
+  check(conf: C, ctx: PluginContext): Promise<void> | void;
+  status?(conf: C, ctx: PluginContext): Promise<void> | void;
+  gc?(conf: C, ctx: PluginContext): Promise<void> | void;
+}
+
+/** Registry entry: static metadata plus a lazy loader, so a start loads only one plugin. */
+export interface PluginEntry {
+  name: string;
+  kind: PluginKind;
+  summary: string;
+  supportedVersions: readonly string[];
+  load(): Promise<PluginDefinition<any>>;
+}
