@@ -1,0 +1,230 @@
+/**
+ * Delegation (SPEC section 4), e.g. a main plugin handing IPAM to host-local: find the delegate in
+ * CNI_PATH, run it with the parent's environment (CNI_COMMAND set to the verb) and the parent's
+ * complete stdin, forward its stderr, and turn its output into a Result or its error JSON into a
+ * CniError carrying the delegate's own code, msg and details.
+ *
+ * Fast path: in the multicall binary the delegate in CNI_PATH is usually a symlink to this very
+ * executable. Starting it again would cost a whole Node start-up, so when the file found resolves to
+ * our own executable, we run inside the SEA, and the registry serves that name, the delegate runs
+ * in-process through runPlugin with captured stdout. Its output is interpreted by exactly the same
+ * code as a child's, so the caller cannot tell the two apart.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { CniError, ErrorCode } from '../spec/errors.js';
+import type { Result } from '../spec/types.js';
+import { parseResult } from '../spec/convert.js';
+import { IMPLICIT_VERSION } from '../spec/version.js';
+import { runPlugin, type PluginIO } from './run.js';
+import type { Command, PluginContext } from './types.js';
+
+export type DelegateCommand = Exclude<Command, 'VERSION'>;
+
+/** Runs plugin `type` in this process with the given I/O; resolves to its exit code. */
+export type InProcessRunner = (type: string, io: PluginIO) => Promise<number>;
+
+export interface DelegateOptions {
+  /** Receives the delegate's stderr (default: this process's stderr). */
+  stderr?: (s: string) => void;
+  /** Run the delegate in-process with this runner instead of deciding by binary identity (tests). */
+  inProcessRunner?: InProcessRunner;
+}
+
+/** What one run of a delegate produced. */
+export interface DelegateOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  /** The end of its stderr (it is also forwarded as it arrives), for messages when stdout is empty. */
+  stderr: string;
+}
+
+const STDERR_TAIL = 8 * 1024;
+const TEXT_FILE_BUSY_RETRIES = 5;
+
+/**
+ * The first `dir/type` in CNI_PATH that is a regular file after following symlinks (libcni's
+ * FindInPath). Errors are code 999 (Internal), as the reference's plain errors become in skel.
+ */
+export function findInPath(type: string, cniPath: readonly string[]): string {
+  if (!type) throw new CniError(ErrorCode.Internal, 'no plugin name provided');
+  if (type.includes('/')) throw new CniError(ErrorCode.Internal, `invalid plugin name: ${type}`);
+  for (const dir of cniPath) {
+    const full = path.join(dir, type);
+    if (fs.statSync(full, { throwIfNoEntry: false })?.isFile()) return full;
+  }
+  throw new CniError(ErrorCode.Internal, `failed to find plugin "${type}" in path [${cniPath.join(' ')}]`);
+}
+
+/**
+ * Whether a delegate found at `found` is this executable, so it can run in-process. Never when
+ * running from source (`isSea` false): there `process.execPath` is plain node.
+ */
+export function shouldRunInProcess(found: string, execPath: string, isSea: boolean): boolean {
+  if (!isSea) return false;
+  try {
+    return fs.realpathSync(found) === fs.realpathSync(execPath);
+  } catch {
+    return false;
+  }
+}
+
+/** ADD on a delegate; its result (any spec version) read into the internal shape. */
+export async function delegateAdd(type: string, stdin: Buffer | string, ctx: PluginContext, opts: DelegateOptions = {}): Promise<Result> {
+  const conf = toBuffer(stdin);
+  const out = await delegate('ADD', type, conf, ctx, opts);
+  let json: unknown;
+  try {
+    json = JSON.parse(out);
+  } catch (err) {
+    const what = out.trim() === '' ? 'it printed nothing' : (err as Error).message;
+    throw new CniError(ErrorCode.DecodingFailure, `failed to decode the result of delegated plugin "${type}": ${what}`);
+  }
+  return parseResult(json, configVersionOf(conf), { label: `result of delegated plugin "${type}"` });
+}
+
+export async function delegateDel(type: string, stdin: Buffer | string, ctx: PluginContext, opts: DelegateOptions = {}): Promise<void> {
+  await delegate('DEL', type, toBuffer(stdin), ctx, opts);
+}
+
+export async function delegateCheck(type: string, stdin: Buffer | string, ctx: PluginContext, opts: DelegateOptions = {}): Promise<void> {
+  await delegate('CHECK', type, toBuffer(stdin), ctx, opts);
+}
+
+export async function delegateStatus(type: string, stdin: Buffer | string, ctx: PluginContext, opts: DelegateOptions = {}): Promise<void> {
+  await delegate('STATUS', type, toBuffer(stdin), ctx, opts);
+}
+
+export async function delegateGc(type: string, stdin: Buffer | string, ctx: PluginContext, opts: DelegateOptions = {}): Promise<void> {
+  await delegate('GC', type, toBuffer(stdin), ctx, opts);
+}
+
+/** Run `type` with `command`; resolves to its stdout on success, throws its error otherwise. */
+export async function delegate(command: DelegateCommand, type: string, stdin: Buffer, ctx: PluginContext, opts: DelegateOptions = {}): Promise<string> {
+  const found = findInPath(type, ctx.args.path);
+  const env = childEnv(ctx.env, command);
+  const sink = opts.stderr ?? ((s: string) => void process.stderr.write(s));
+  const runner = opts.inProcessRunner ?? (await ownRunnerFor(type, found));
+  const outcome = runner ? await runInProcess(runner, type, env, stdin, sink) : await execPlugin(found, env, stdin, sink);
+  return interpretOutcome(type, outcome);
+}
+
+/** Success -> stdout. Failure -> the delegate's error JSON as a CniError, else a description. */
+export function interpretOutcome(type: string, o: DelegateOutcome): string {
+  if (o.exitCode === 0) return o.stdout;
+  const how = o.signal ? `killed by signal ${o.signal}` : `exit status ${o.exitCode}`;
+  const stdout = o.stdout.trim();
+  if (stdout === '') {
+    const stderr = o.stderr.trim();
+    const msg = stderr
+      ? `delegated plugin "${type}" failed: ${JSON.stringify(stderr)}: ${how}`
+      : `delegated plugin "${type}" failed with no error message: ${how}`;
+    return failUnknown(msg);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch (err) {
+    return failUnknown(`delegated plugin "${type}" failed (${how}) and its error output is not JSON: ${JSON.stringify(stdout)}: ${(err as Error).message}`);
+  }
+  const e = parsed as { code?: unknown; msg?: unknown; details?: unknown };
+  if (typeof parsed !== 'object' || parsed === null || typeof e.code !== 'number' || typeof e.msg !== 'string') {
+    return failUnknown(`delegated plugin "${type}" failed (${how}) with an unexpected error object: ${stdout}`);
+  }
+  throw new CniError(e.code, e.msg, typeof e.details === 'string' && e.details !== '' ? e.details : undefined);
+}
+
+function failUnknown(msg: string): never {
+  throw new CniError(ErrorCode.Unknown, msg);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function toBuffer(stdin: Buffer | string): Buffer {
+  return typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin;
+}
+
+/** The config's cniVersion, which a delegate's result without one is taken to be. */
+function configVersionOf(stdin: Buffer): string {
+  try {
+    const v = (JSON.parse(stdin.toString('utf8')) as { cniVersion?: unknown }).cniVersion;
+    return typeof v === 'string' && v !== '' ? v : IMPLICIT_VERSION;
+  } catch {
+    return IMPLICIT_VERSION;
+  }
+}
+
+function childEnv(parent: Record<string, string | undefined>, command: DelegateCommand): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined) env[k] = v;
+  env.CNI_COMMAND = command;
+  return env;
+}
+
+function runningInSea(): boolean {
+  try {
+    return (require('node:sea') as typeof import('node:sea')).isSea();
+  } catch {
+    return false; // from source: ESM has no `require`, and node:sea may not exist
+  }
+}
+
+/** The in-process runner when the delegate is this executable and we serve `type`; else undefined. */
+async function ownRunnerFor(type: string, found: string): Promise<InProcessRunner | undefined> {
+  if (!shouldRunInProcess(found, process.execPath, runningInSea())) return undefined;
+  const { findPlugin } = await import('../plugins/registry.js');
+  const entry = findPlugin(type);
+  return entry ? (_type, io) => runPlugin(entry, io) : undefined;
+}
+
+async function runInProcess(runner: InProcessRunner, type: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
+  let stdout = '';
+  let stderr = '';
+  const io: PluginIO = {
+    env,
+    readStdin: () => stdin,
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => {
+      sink(s);
+      stderr = (stderr + s).slice(-STDERR_TAIL);
+    },
+  };
+  const exitCode = await runner(type, io);
+  return { exitCode, signal: null, stdout, stderr };
+}
+
+/** Exec the delegate binary, retrying "text file busy" like libcni (the file is being replaced). */
+async function execPlugin(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await spawnOnce(file, env, stdin, sink);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ETXTBSY' && attempt < TEXT_FILE_BUSY_RETRIES) {
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      throw new CniError(ErrorCode.Internal, `failed to run delegated plugin ${file}`, undefined, { cause: err });
+    }
+  }
+}
+
+function spawnOnce(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      sink(s);
+      stderr = (stderr + s).slice(-STDERR_TAIL);
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout: Buffer.concat(out).toString('utf8'), stderr }));
+    // A delegate may exit without reading its stdin; EPIPE then is not our failure.
+    child.stdin.on('error', () => {});
+    child.stdin.end(stdin);
+  });
+}
