@@ -7,9 +7,10 @@ import { BINARY_VERSION } from '../version.js';
 import { versionCommand } from './commands/version.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { execCommand } from './commands/exec.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [versionCommand, pluginsCommand, installCommand, uninstallCommand];
+const COMMANDS: CommandModule<any, any>[] = [versionCommand, pluginsCommand, installCommand, uninstallCommand, execCommand];
 
 export async function runCli(argv: string[]): Promise<number> {
   let failed = false;
