@@ -9,6 +9,10 @@ const ALL = SPEC_VERSIONS;
 
 export const PLUGINS: readonly PluginEntry[] = [
   { name: 'loopback', kind: 'main', summary: 'brings up the loopback interface', supportedVersions: ALL, load: () => import('./main/loopback/index.js').then((m) => m.plugin) },
+  { name: 'bridge', kind: 'main', summary: 'connects the container to a Linux bridge through a veth pair', supportedVersions: ALL, load: () => import('./main/bridge/index.js').then((m) => m.plugin) },
+  { name: 'ptp', kind: 'main', summary: 'point-to-point veth pair routed through the host', supportedVersions: ALL, load: () => import('./main/ptp/index.js').then((m) => m.plugin) },
+  { name: 'host-local', kind: 'ipam', summary: 'allocates addresses from ranges, reserved as files on the host', supportedVersions: ALL, load: () => import('./ipam/host-local/index.js').then((m) => m.plugin) },
+  { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
 ];
 
 export function findPlugin(name: string): PluginEntry | undefined {

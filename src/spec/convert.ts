@@ -23,6 +23,7 @@ import type {
 } from './types.js';
 import { CURRENT_VERSION } from './types.js';
 import { IMPLICIT_VERSION } from './version.js';
+import { formatIPv4, formatIPv6, parseIPv4Text, parseIPv6Text } from '../lib/ip/text.js';
 
 type Shape = '020' | '040' | '100';
 type Interface040 = NonNullable<Result040['interfaces']>[number];
@@ -374,91 +375,24 @@ function copyDns(d: DNS | undefined): DNS {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Address text. Parsed here rather than with node:net, whose loading costs ~3 ms of every start.
-
-const V4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-/** Dotted quad without leading zeros (Go rejects "010.0.0.1" too). */
-const V4 = new RegExp(`^${V4_OCTET}(?:\\.${V4_OCTET}){3}$`);
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+// Address text, through the shared Go-compatible parser (src/lib/ip/text.ts).
 
 /** 4 or 6 for an address or CIDR string (IPv4-mapped IPv6 counts as 4, as in the reference). */
 function familyOf(addressOrCidr: string): 4 | 6 {
   const slash = addressOrCidr.indexOf('/');
   const ip = slash < 0 ? addressOrCidr : addressOrCidr.slice(0, slash);
   if (!ip.includes(':')) return 4;
-  const groups = parseV6(ip);
-  return groups && isMappedV4(groups) ? 4 : 6;
+  const v = parseIPv6Text(ip);
+  return v !== undefined && isV4Mapped(v) ? 4 : 6;
 }
 
-/** The eight 16-bit groups of an IPv6 address, or undefined when it is not one (zones rejected). */
-function parseV6(text: string): number[] | undefined {
-  const lastColon = text.lastIndexOf(':');
-  if (lastColon < 0) return undefined;
-  let head = text;
-  let tail: number[] = [];
-  if (text.includes('.')) {
-    // Embedded IPv4 in the last 32 bits: "::ffff:10.0.0.1".
-    const v4 = text.slice(lastColon + 1);
-    if (!V4.test(v4)) return undefined;
-    const b = v4.split('.').map(Number) as [number, number, number, number];
-    tail = [(b[0] << 8) | b[1], (b[2] << 8) | b[3]];
-    head = text.slice(0, lastColon + 1);
-    if (!head.endsWith('::')) head = head.slice(0, -1);
-  }
-  const groupsOf = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const g of part.split(':')) {
-      if (!HEX_GROUP.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const gap = head.indexOf('::');
-  if (gap < 0) {
-    const groups = groupsOf(head);
-    return groups && groups.length + tail.length === 8 ? [...groups, ...tail] : undefined;
-  }
-  if (head.indexOf('::', gap + 1) >= 0) return undefined; // at most one "::" (":::" included)
-  const left = groupsOf(head.slice(0, gap));
-  const right = groupsOf(head.slice(gap + 2));
-  if (!left || !right) return undefined;
-  const zeros = 8 - left.length - right.length - tail.length;
-  if (zeros < 1) return undefined;
-  return [...left, ...new Array<number>(zeros).fill(0), ...right, ...tail];
-}
-
-const isMappedV4 = (g: number[]) => g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff;
-
-/** RFC 5952 text, as Go prints: lower case, the longest (first) run of 2+ zero groups as "::". */
-function formatV6(g: number[]): string {
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
-  return bestAt < 0 ? hex(g) : `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
-}
-
-const mappedToV4 = (g: number[]) => `${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`;
+const isV4Mapped = (v: bigint) => v >> 32n === 0xffffn;
 
 /** The canonical text of an IP address (IPv4-mapped IPv6 printed as IPv4), or undefined. */
 function canonicalIp(text: string): string | undefined {
-  if (V4.test(text)) return text;
-  const g = parseV6(text);
-  if (!g) return undefined;
-  return isMappedV4(g) ? mappedToV4(g) : formatV6(g);
+  if (parseIPv4Text(text) !== undefined) return text;
+  const v = parseIPv6Text(text);
+  return v === undefined ? undefined : formatIPv6(v);
 }
 
 /** The canonical text of "address/prefix" (host bits kept), or undefined when invalid. */
@@ -469,10 +403,10 @@ function canonicalCidr(text: string): string | undefined {
   const prefixText = text.slice(slash + 1);
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
-  if (V4.test(addrText)) return prefix <= 32 ? `${addrText}/${prefix}` : undefined;
-  const g = parseV6(addrText);
-  if (!g || prefix > 128) return undefined;
+  if (parseIPv4Text(addrText) !== undefined) return prefix <= 32 ? `${addrText}/${prefix}` : undefined;
+  const v = parseIPv6Text(addrText);
+  if (v === undefined || prefix > 128) return undefined;
   // Go reduces an IPv4-mapped address with a /96+ mask to the IPv4 network.
-  if (isMappedV4(g) && prefix >= 96) return `${mappedToV4(g)}/${prefix - 96}`;
-  return `${formatV6(g)}/${prefix}`;
+  if (isV4Mapped(v) && prefix >= 96) return `${formatIPv4(v & 0xffffffffn)}/${prefix - 96}`;
+  return `${formatIPv6(v)}/${prefix}`;
 }

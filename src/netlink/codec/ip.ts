@@ -2,9 +2,10 @@
  * IP address and CIDR text <-> bytes. Formatting follows RFC 5952 (what Go's net/netip and
  * iproute2 print): lowercase hex, no leading zeros, the longest run of two or more zero groups
  * (the first on a tie) shortened to "::", and IPv4-mapped addresses as "::ffff:a.b.c.d".
- * Invalid input raises TypeError; validation is node:net's isIP.
+ * Invalid input raises TypeError. Validation is the shared Go-compatible parser in src/lib/ip
+ * (node:net's isIP would cost ~1 ms of module loading on every plugin start).
  */
-import { isIP } from 'node:net';
+import { parseIPv4Text, parseIPv6Text } from '../../lib/ip/text.js';
 
 export type IpFamily = 4 | 6;
 
@@ -52,9 +53,8 @@ function parseV6(s: string): Buffer {
 
 /** Parse "10.0.0.1" or "fd00::1". Zone suffixes ("%eth0") are rejected. */
 export function parseIp(text: string): IpAddress {
-  const family = isIP(text);
-  if (family === 4) return { family, bytes: parseV4(text) };
-  if (family === 6 && !text.includes('%')) return { family, bytes: parseV6(text) };
+  if (parseIPv4Text(text) !== undefined) return { family: 4, bytes: parseV4(text) };
+  if (parseIPv6Text(text) !== undefined) return { family: 6, bytes: parseV6(text) };
   throw new TypeError(`invalid IP address "${text}"`);
 }
 
