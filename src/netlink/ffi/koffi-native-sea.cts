@@ -1,4 +1,5 @@
-// Stands in for '@koromix/koffi-linux-x64' inside the single executable (build.ts aliases it).
+// Stands in for the 'koffi' package inside the single executable (build.ts aliases it): the
+// native module is koffi's whole API; the package's JS wrapper adds only deprecation shims.
 // The native koffi.node travels as a SEA asset; a shared object can only be dlopen'ed from a real
 // file, so it is written once to a content-addressed path and loaded from there. The hash is
 // computed at build time (hashing at run time costs ~10 ms). Writes go to a temp name then rename,
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 
 declare const __KOFFI_NATIVE_HASH__: string;
+declare const __KOFFI_VERSION__: string;
 
 function candidateDirs(): string[] {
   const dirs: string[] = [];
@@ -38,6 +40,8 @@ function load(): unknown {
       const file = ensureFile(dir, name, bytes);
       const mod = { exports: {} as unknown };
       process.dlopen(mod, file);
+      const version = (mod.exports as { version?: string }).version;
+      if (version !== __KOFFI_VERSION__) throw new Error(`koffi native module is ${version}, expected ${__KOFFI_VERSION__}`);
       return mod.exports;
     } catch (err) {
       errors.push(`${dir}: ${(err as Error).message}`);
