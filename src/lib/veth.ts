@@ -5,7 +5,7 @@
  * end up with accept_ra=0 (we own its routes). The container end is left down: the caller brings it
  * up after its addresses are in place (arp_notify then announces them).
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random.js';
 import { isExists, isNotFound, type Link, type Netlink } from '../netlink/index.js';
 import { sysctlWrite } from './sysctl.js';
 
@@ -38,7 +38,7 @@ export interface VethPair {
 
 /** "veth" + 8 random hex digits (NetworkManager ignores veth* devices). */
 export function randomVethName(): string {
-  return `veth${randomBytes(4).toString('hex')}`;
+  return `veth${randomHex(4)}`;
 }
 
 export function setupVeth(opts: SetupVethOptions): VethPair {

@@ -12,7 +12,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { CniError, ErrorCode } from '../spec/errors.js';
 import type { Result } from '../spec/types.js';
 import { parseResult } from '../spec/convert.js';
@@ -210,7 +209,10 @@ async function execPlugin(file: string, env: Record<string, string>, stdin: Buff
   }
 }
 
-function spawnOnce(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
+async function spawnOnce(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
+  // Loaded only here: node:child_process pulls in streams and net (~4 ms), and the in-process
+  // path, the common one, never needs it.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -8,7 +8,7 @@
  */
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../../../lib/random.js';
 import { IpAddress } from '../../../../lib/ip/index.js';
 import { FileLock } from './file-lock.js';
 import {
@@ -76,7 +76,7 @@ export class DiskStore implements Store {
   }
 
   private tempPath(name: string): string {
-    return path.join(this.dir, `${TEMP_PREFIX}${name}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    return path.join(this.dir, `${TEMP_PREFIX}${name}.${process.pid}.${randomHex(4)}`);
   }
 
   /** Write `content` to a fresh, synced temp file and return its path. */
