@@ -31,6 +31,13 @@ function ensureFile(dir: string, name: string, bytes: () => Uint8Array): string 
 
 function load(): unknown {
   const sea = require('node:sea') as typeof import('node:sea');
+  // Outside the executable only the build's code-cache warm-up runs this bundle, with the
+  // package's own native file; the executable itself never reads this variable.
+  if (!sea.isSea()) {
+    const mod = { exports: {} as unknown };
+    process.dlopen(mod, process.env.CNI_WARMUP_KOFFI_NATIVE ?? '');
+    return mod.exports;
+  }
   const name = `koffi-${__KOFFI_NATIVE_HASH__}.node`;
   let data: Uint8Array | undefined;
   const bytes = () => (data ??= new Uint8Array(sea.getAsset('koffi.node')));
