@@ -4,9 +4,13 @@
  */
 import { constants } from 'node:os';
 
-const ERRNO_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(constants.errno).map(([name, num]) => [num, name]),
-);
+const ERRNO_NAMES: Record<number, string> = {
+  // Kernel-internal codes that netlink can still return (Node does not name them):
+  // ERESTART from an nf_tables batch whose generation id is stale, ENOTSUPP from some drivers.
+  85: 'ERESTART',
+  524: 'ENOTSUPP',
+  ...Object.fromEntries(Object.entries(constants.errno).map(([name, num]) => [num, name])),
+};
 
 export function errnoCode(errno: number): string {
   return ERRNO_NAMES[errno] ?? `E${errno}`;

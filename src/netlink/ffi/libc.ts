@@ -57,6 +57,9 @@ export const SOL_SOCKET = 1;
 export const SOL_NETLINK = 270;
 export const SO_RCVBUF = 8;
 export const SO_SNDBUF = 7;
+/** Like SO_SNDBUF / SO_RCVBUF but past net.core.{w,r}mem_max (needs CAP_NET_ADMIN). */
+export const SO_SNDBUFFORCE = 32;
+export const SO_RCVBUFFORCE = 33;
 export const MSG_PEEK = 0x2;
 export const MSG_TRUNC = 0x20;
 export const NETLINK_EXT_ACK = 11;

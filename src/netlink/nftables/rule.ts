@@ -39,6 +39,13 @@ export function ruleKeyAttrs(r: Pick<Rule, 'table' | 'chain' | 'handle'>): Buffe
   return new AttrWriter().string(NFTA_RULE.TABLE, r.table.name).string(NFTA_RULE.CHAIN, r.chain).bytes(NFTA_RULE.HANDLE, be64Bytes(r.handle)).toBuffer();
 }
 
+/** NFT_MSG_DELRULE without a handle: flush one chain, or every chain of the table. */
+export function ruleFlushAttrs(table: TableRef, chain?: string): Buffer {
+  const w = new AttrWriter().string(NFTA_RULE.TABLE, table.name);
+  if (chain !== undefined) w.string(NFTA_RULE.CHAIN, chain);
+  return w.toBuffer();
+}
+
 export function decodeRule(family: number, a: Attrs): Rule {
   const fam = familyName(family);
   const table = requireString(a, NFTA_RULE.TABLE, 'rule');

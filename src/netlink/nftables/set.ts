@@ -1,12 +1,12 @@
 /** Named sets: the set object, its elements (intervals encoded the way nft does) and dump parsing. */
-import { AttrWriter, type Attrs } from '../codec/attr.js';
+import { Attrs, AttrWriter } from '../codec/attr.js';
 import { NetlinkDecodeError } from '../errors.js';
 import { NFT_SET_ELEM_INTERVAL_END, NFT_SET_F, NFTA_DATA, NFTA_LIST_ELEM, NFTA_SET, NFTA_SET_ELEM, NFTA_SET_ELEM_LIST, NFTNL_UDATA_SET_KEYBYTEORDER } from './consts.js';
 import { FlagNames } from './expr/codec.js';
 import { familyName, type TableRef } from './family.js';
 import { be32, be64, requireString } from './message.js';
 import { decrement, formatRange, increment, KEY_TYPES, keyTypeById, parseRange, type KeyRange, type SetKeyType } from './set-keys.js';
-import { decodeUdata, encodeUdata } from './userdata.js';
+import { encodeUdata } from './userdata.js';
 
 export type SetFlag = 'constant' | 'interval' | 'timeout';
 
@@ -20,10 +20,9 @@ export interface NftSet {
   handle?: number;
 }
 
-/** Elements to add to or delete from an existing set. */
+/** Elements to add to or delete from a set (the set object gives their key type). */
 export interface SetElements {
-  table: TableRef;
-  set: string;
+  set: Pick<NftSet, 'table' | 'name' | 'keyType' | 'flags'>;
   elements: string[];
 }
 
@@ -54,7 +53,7 @@ export function setKeyAttrs(s: { table: TableRef; name: string }): Buffer {
   return new AttrWriter().string(NFTA_SET.TABLE, s.table.name).string(NFTA_SET.NAME, s.name).toBuffer();
 }
 
-interface RawElem {
+export interface RawElem {
   key: Buffer;
   end: boolean;
 }
@@ -111,7 +110,6 @@ export function decodeSet(family: number, a: Attrs): NftSet {
   if (flags) s.flags = SET_FLAGS.names(flags);
   const handle = be64(a, NFTA_SET.HANDLE);
   if (handle !== undefined) s.handle = handle;
-  void decodeUdata; // user data (key byte order) is implied by the key type
   return s;
 }
 
@@ -120,25 +118,11 @@ export function decodeSetElems(a: Attrs): RawElem[] {
   const list = a.nested(NFTA_SET_ELEM_LIST.ELEMENTS);
   if (!list) return [];
   return list.list.map((item) => {
-    const e = new AttrWrapper(item.data);
-    return { key: e.key, end: e.end };
+    const e = Attrs.parse(item.data);
+    const key = e.nested(NFTA_SET_ELEM.KEY)?.get(NFTA_DATA.VALUE);
+    if (!key) throw new NetlinkDecodeError('set element without a key');
+    return { key: Buffer.from(key), end: ((be32(e, NFTA_SET_ELEM.FLAGS) ?? 0) & NFT_SET_ELEM_INTERVAL_END) !== 0 };
   });
-}
-
-class AttrWrapper {
-  readonly key: Buffer;
-  readonly end: boolean;
-  constructor(buf: Buffer) {
-    const a = new AttrWriter(); // placeholder to keep imports tidy
-    void a;
-    const parsed = parseElem(buf);
-    this.key = parsed.key;
-    this.end = parsed.end;
-  }
-}
-
-function parseElem(buf: Buffer): RawElem {
-  throw new Error(String(buf));
 }
 
 /** Element texts from raw elements: intervals are folded back into CIDRs and ranges. */
