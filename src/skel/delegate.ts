@@ -106,6 +106,7 @@ export async function delegate(command: DelegateCommand, type: string, stdin: Bu
   const env = childEnv(ctx.env, command);
   const sink = opts.stderr ?? ((s: string) => void process.stderr.write(s));
   const runner = opts.inProcessRunner ?? (await ownRunnerFor(type, found));
+  ctx.log.debug({ delegate: type, command, path: found, inProcess: runner !== undefined }, 'delegating');
   const outcome = runner ? await runInProcess(runner, type, env, stdin, sink) : await execPlugin(found, env, stdin, sink);
   return interpretOutcome(type, outcome);
 }

@@ -25,11 +25,20 @@ export interface PluginCall {
   env?: Record<string, string>;
 }
 
-/** A temporary CNI_PATH populated by `cni install --link`, removed by dispose(). */
+/**
+ * A temporary CNI_PATH populated by `cni install --link`, removed by dispose(); or, with `dir`, an
+ * existing plugin directory the caller owns.
+ */
 export class CniBinDir {
   readonly dir: string;
-  constructor() {
+  private readonly owned: boolean;
+  constructor(dir?: string) {
     requireBinary();
+    this.owned = dir === undefined;
+    if (dir !== undefined) {
+      this.dir = dir;
+      return;
+    }
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-bin-'));
     const r = spawnSync(CNI_BINARY, ['install', this.dir, '--link'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cni install failed: ${r.stderr}`);
@@ -54,6 +63,6 @@ export class CniBinDir {
   }
 
   dispose(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.owned) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

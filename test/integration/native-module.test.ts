@@ -1,0 +1,69 @@
+/**
+ * The embedded koffi native module: written once to a content-addressed file and dlopen'ed;
+ * safe when many plugin processes start at once, and a noexec directory is skipped.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { CniBinDir } from '../helpers/cni.js';
+import { makeNetns } from '../helpers/netns.js';
+import { sh, shOk } from '../helpers/sh.js';
+
+function runAsync(file: string, env: Record<string, string>, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, [], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+test('20 first starts at once share one native file and all succeed', async () => {
+  const bin = new CniBinDir();
+  const ns = makeNetns('cnin');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-native-'));
+  try {
+    const env = { PATH: process.env.PATH ?? '', CNI_NATIVE_DIR: dir, CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'n', CNI_NETNS: ns.path, CNI_IFNAME: 'eth0', CNI_PATH: bin.dir };
+    const conf = JSON.stringify({ cniVersion: '1.1.0', name: 'native', type: 'loopback' });
+    const runs = await Promise.all(Array.from({ length: 20 }, () => runAsync(path.join(bin.dir, 'loopback'), env, conf)));
+    for (const r of runs) assert.is(r.code, 0, r.stdout + r.stderr);
+    const files = fs.readdirSync(dir);
+    assert.is(files.length, 1, `exactly one native file, no temp leftovers: ${files}`);
+    assert.match(files[0]!, /^koffi-[0-9a-f]{16}\.node$/);
+  } finally {
+    ns.remove();
+    bin.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a noexec directory is skipped for the next candidate', async () => {
+  const bin = new CniBinDir();
+  const ns = makeNetns('cnin');
+  const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-noexec-'));
+  shOk('mount', ['-t', 'tmpfs', '-o', 'noexec,size=8m', 'cni-noexec-test', mnt]);
+  try {
+    const env = { PATH: process.env.PATH ?? '', CNI_NATIVE_DIR: mnt, CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'n', CNI_NETNS: ns.path, CNI_IFNAME: 'eth0', CNI_PATH: bin.dir };
+    const r = await runAsync(path.join(bin.dir, 'loopback'), env, JSON.stringify({ cniVersion: '1.1.0', name: 'native', type: 'loopback' }));
+    assert.is(r.code, 0, r.stdout + r.stderr);
+    assert.is(JSON.parse(r.stdout).interfaces[0].name, 'lo');
+    // The file was written there, and loading it from there is impossible: the plugin worked only
+    // because it moved on to the next candidate directory.
+    const [written] = fs.readdirSync(mnt).filter((f) => f.endsWith('.node'));
+    assert.ok(written, 'the native file was written to the noexec directory first');
+    assert.throws(() => process.dlopen({ exports: {} }, path.join(mnt, written!)), /failed to map segment|Permission denied|operation not permitted/i);
+  } finally {
+    sh('umount', ['-l', mnt]); // lazy: the failed dlopen above may still pin the mount briefly
+    fs.rmSync(mnt, { recursive: true, force: true });
+    ns.remove();
+    bin.dispose();
+  }
+});
+
+test.run();
