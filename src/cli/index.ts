@@ -24,7 +24,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .version(BINARY_VERSION)
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    // cliui's CommonJS build wraps by slicing mid-word; unwrapped text reads better.
+    .wrap(null)
     .fail((msg, err) => {
       failed = true;
       if (err) process.stderr.write(`cni: ${err.message}\n`);
