@@ -64,6 +64,10 @@ async function main(): Promise<void> {
     },
   });
 
+  // src/sea/main.cts decodes the bundle as latin1 (no TextDecoder at start-up): it must be ASCII,
+  // which is esbuild's default charset.
+  if (fs.readFileSync(bundle).some((b) => b > 0x7f)) throw new Error('the bundle is not ASCII');
+
   // The executable's entry: loads the bundle with the warmed code cache (src/sea/main.cts).
   const seaMain = path.join(dist, `.sea-main-${process.pid}.cjs`);
   await build({ entryPoints: [path.join(root, 'src/sea/main.cts')], outfile: seaMain, bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, logLevel: 'warning' });

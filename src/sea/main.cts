@@ -6,10 +6,11 @@ import * as vm from 'node:vm';
 import * as sea from 'node:sea';
 import { WRAPPER_HEAD, WRAPPER_TAIL, SCRIPT_FILENAME } from './wrapper.cjs';
 
-const source = WRAPPER_HEAD + Buffer.from(sea.getAsset('cni.js')).toString('latin1') + WRAPPER_TAIL;
+// getRawAsset: a view of the executable's own mapped bytes, no copy (the bundle is ASCII).
+const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset('cni.js')).toString('latin1') + WRAPPER_TAIL;
 let cachedData: Buffer | undefined;
 try {
-  cachedData = Buffer.from(sea.getAsset('cni.cache'));
+  cachedData = Buffer.from(sea.getRawAsset('cni.cache'));
 } catch {
   // built without a cache
 }
