@@ -1,7 +1,8 @@
 /**
  * ptp through dist/cni symlinks: IPv4, IPv6 and dual-stack reachability of the host side, the
  * point-to-point routes on both sides, ADD/CHECK/DEL for every spec version, idempotent DEL,
- * rollback, and ipMasq refused with code 2.
+ * rollback, and config errors (unknown ipMasqBackend, missing ipam). ipMasq itself is tested in
+ * ipmasq-plugins.test.ts.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -134,13 +135,13 @@ t('a failed ADD (interface name taken) releases the address and leaves no veth',
   }
 });
 
-t('ipMasq true: code 2, nothing reserved; ipam is required (code 7)', ({ bin }) => {
+t('unknown ipMasqBackend: code 7, nothing reserved; ipam is required (code 7)', ({ bin }) => {
   const fx = new Fixture();
   try {
     const ns = fx.netns();
-    const masq = bin.run('ptp', { ...call(ns), command: 'ADD', config: ptpConf(fx, '1.1.0', ['4'], { ipMasq: true }) });
-    assert.is(masq.json?.code, 2, masq.stdout);
-    assert.is(masq.json.msg, 'ipMasq is not supported yet in this build');
+    const masq = bin.run('ptp', { ...call(ns), command: 'ADD', config: ptpConf(fx, '1.1.0', ['4'], { ipMasq: true, ipMasqBackend: 'firewalld' }) });
+    assert.is(masq.json?.code, 7, masq.stdout);
+    assert.is(masq.json.msg, 'unknown ipmasq backend "firewalld"');
     assert.equal(fx.reservations(), []);
     const noIpam = bin.run('ptp', { ...call(ns), command: 'ADD', config: { cniVersion: '1.1.0', name: fx.name, type: 'ptp' } });
     assert.is(noIpam.json?.code, 7, noIpam.stdout);

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseBridgeConfig } from '../../src/plugins/main/bridge/config.js';
 import { collectVlanTrunk, vlanRuns } from '../../src/plugins/main/bridge/vlan-trunk.js';
-import { refuseUnsupported } from '../../src/plugins/main/bridge/unsupported.js';
+import { checkMasqSettings } from '../../src/lib/ipmasq/plugin-steps.js';
 import { CniError } from '../../src/spec/errors.js';
 import type { NetConf } from '../../src/spec/types.js';
 
@@ -89,17 +89,15 @@ test('wrong types are code 7 naming the key', () => {
   fails(() => parseBridgeConfig(base({ bridge: 'a-name-that-is-too-long' }), ''), 7, /invalid bridge name/);
 });
 
-test('ipMasq and macspoofchk parse but are refused with code 2 naming key and value', () => {
+test('ipMasq, ipMasqBackend and macspoofchk parse; an unknown backend is code 7 only when ipMasq is on', () => {
   const s = parseBridgeConfig(base({ ipMasq: true, ipMasqBackend: 'nftables', macspoofchk: true }), '').settings;
   assert.is(s.ipMasqBackend, 'nftables');
-  fails(() => refuseUnsupported(s), 2, /^ipMasq is not supported yet in this build$/);
-  fails(() => refuseUnsupported({ ...s, ipMasq: false }), 2, /^macspoofchk is not supported yet in this build$/);
-  try {
-    refuseUnsupported(s);
-  } catch (err) {
-    assert.is((err as CniError).details, '"ipMasq": true');
-  }
-  refuseUnsupported({ ...s, ipMasq: false, macspoofchk: false });
+  assert.ok(s.macspoofchk);
+  checkMasqSettings(s);
+  checkMasqSettings({ ...s, ipMasqBackend: 'iptables' });
+  checkMasqSettings({ ...s, ipMasqBackend: undefined });
+  fails(() => checkMasqSettings({ ...s, ipMasqBackend: 'firewalld' }), 7, /^unknown ipmasq backend "firewalld"$/);
+  checkMasqSettings({ ...s, ipMasq: false, ipMasqBackend: 'firewalld' });
 });
 
 test.run();

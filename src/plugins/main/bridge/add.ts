@@ -1,8 +1,9 @@
 /**
- * bridge ADD: bridge (made if missing) -> veth made in the container, host end enslaved -> IPAM ->
- * container addresses and routes -> gateway addresses on the bridge and forwarding -> port up.
+ * bridge ADD: bridge (made if missing) -> veth made in the container, host end enslaved (and the
+ * MAC spoof check) -> IPAM -> container addresses and routes -> gateway addresses on the bridge and
+ * forwarding -> masquerading -> port up.
  * Every step that leaves something behind registers its undo on a Rollback, so a failed ADD
- * leaves no veth and no IPAM reservation (the shared bridge and its gateway address stay).
+ * leaves no veth, IPAM reservation or netfilter rule (the shared bridge and its gateway address stay).
  */
 import type { Link } from '../../../netlink/index.js';
 import type { PluginContext } from '../../../skel/types.js';
@@ -20,7 +21,8 @@ import { planGateways, type GatewayPlan } from './gateways.js';
 import { ensureGatewayAddress } from './gateway-address.js';
 import { ensureVlanGateway } from './vlan-gateway.js';
 import { waitForPortUp } from './port-state.js';
-import { refuseUnsupported } from './unsupported.js';
+import { addMasquerade, checkMasqSettings } from '../../../lib/ipmasq/plugin-steps.js';
+import { addSpoofCheck } from './spoofcheck.js';
 
 /** What the steps of one ADD share. */
 interface AddRun {
@@ -42,7 +44,7 @@ export async function addBridge(conf: BridgeConf, ctx: PluginContext): Promise<R
 
 /** Settings that cannot work together, refused before anything is touched. */
 function checkCombinations(s: BridgeSettings): void {
-  refuseUnsupported(s);
+  checkMasqSettings(s);
   if (s.ipamType && s.disableContainerInterface) {
     throw new CniError(ErrorCode.InvalidNetworkConfig, 'cannot use IPAM when DisableContainerInterface flag is set');
   }
@@ -55,6 +57,7 @@ async function attach(run: AddRun): Promise<Result> {
   const { s, ctx, host } = run;
   const br = ensureBridge(host.nl, { name: s.bridge, mtu: s.mtu, promisc: s.promiscMode, vlanFiltering: s.vlanFiltering });
   const pair = createPort(run, br);
+  if (s.macspoofchk) await addSpoofCheck(ctx, run.rb, { hostIface: pair.host.name, mac: pair.cont.mac });
   const result: Result = {
     cniVersion: CURRENT_VERSION,
     interfaces: [
@@ -101,6 +104,7 @@ async function configureLayer3(run: AddRun, br: Link, result: Result): Promise<v
   enableArpNotify(sb, ifName, ctx.log);
   await configureInterface(sb, ifName, result, { log: ctx.log });
   if (s.isGateway) addGateways(run, br, plan, result);
+  await addMasquerade(run.conf.name, s, ctx, run.rb, result.ips);
 }
 
 /** Gateway addresses on the bridge (or the VLAN's gateway interface); forwarding per family. */

@@ -1,7 +1,8 @@
 /**
  * bridge CHECK (the reference's cmdCheck): IPAM CHECK, then against the prevResult: the bridge
  * (kind, MAC, promiscuity), the container veth (MAC, in the right sandbox), a host veth that is its
- * peer and a port of the bridge, and the container's addresses and routes.
+ * peer and a port of the bridge, the container's addresses and routes, and (ipMasq) the
+ * masquerade rules of those addresses.
  */
 import type { Link, Netlink } from '../../../netlink/index.js';
 import type { PluginContext } from '../../../skel/types.js';
@@ -9,6 +10,7 @@ import type { Interface, Result } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { delegateCheck } from '../../../skel/delegate.js';
 import { Sandbox, validateInterfaceIPs, validateRoutes } from '../../../lib/ifconfig/index.js';
+import { checkMasquerade } from '../../../lib/ipmasq/plugin-steps.js';
 import type { BridgeConf } from './config.js';
 import { BridgeCheckError } from './errors.js';
 
@@ -34,6 +36,7 @@ export async function checkBridge(conf: BridgeConf, ctx: PluginContext): Promise
 
   validateInterfaceIPs(sb.nl, ifName, prev.ips ?? []);
   validateRoutes(sb.nl, prev.routes ?? []);
+  if (s.ipamType) await checkMasquerade(conf.name, s, ctx, prev.ips ?? []);
 }
 
 function lookup(nl: Netlink, iface: Interface | undefined, inSandbox: boolean): Link {

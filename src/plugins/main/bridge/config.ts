@@ -1,7 +1,6 @@
 /**
- * bridge's config: every key of the reference with its default, validated once for all verbs.
- * ipMasq, ipMasqBackend and macspoofchk are read (so configs carrying them parse) but ADD refuses
- * ipMasq/macspoofchk true until the netfilter backends exist (see add.ts).
+ * bridge's config: every key of the reference with its default, validated once for all verbs
+ * (ipMasqBackend's value is checked by ADD when ipMasq is on, as the reference does).
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';

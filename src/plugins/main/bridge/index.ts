@@ -8,6 +8,8 @@ import { parseBridgeConfig, type BridgeConf } from './config.js';
 import { addBridge } from './add.js';
 import { delBridge } from './del.js';
 import { checkBridge } from './check.js';
+import { gcMasquerade } from '../../../lib/ipmasq/plugin-steps.js';
+import { gcSpoofChecks } from './spoofcheck.js';
 
 export const plugin: PluginDefinition<BridgeConf> = {
   name: 'bridge',
@@ -19,7 +21,13 @@ export const plugin: PluginDefinition<BridgeConf> = {
   async status(conf, ctx) {
     if (conf.settings.ipamType) await delegateStatus(conf.settings.ipamType, ctx.args.stdin, ctx);
   },
+  // Netfilter rules of attachments that are not valid any more, then the IPAM plugin's GC.
   async gc(conf, ctx) {
-    if (conf.settings.ipamType) await delegateGc(conf.settings.ipamType, ctx.args.stdin, ctx);
+    const s = conf.settings;
+    if (s.macspoofchk) await gcSpoofChecks(conf, s);
+    if (s.ipamType) {
+      await gcMasquerade(conf, s);
+      await delegateGc(s.ipamType, ctx.args.stdin, ctx);
+    }
   },
 };

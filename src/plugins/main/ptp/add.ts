@@ -1,7 +1,8 @@
 /**
  * ptp ADD: IPAM first (released on failure), forwarding on, a veth pair made in the container,
  * the container configured and routed through the gateway, the host end given the gateway address
- * and a route back. A failed ADD deletes the veth (host routes go with it) and releases IPAM.
+ * and a route back, then (ipMasq) masquerading of the container's addresses. A failed ADD removes
+ * the masquerading, deletes the veth (host routes go with it) and releases IPAM.
  */
 import type { PluginContext } from '../../../skel/types.js';
 import { CURRENT_VERSION, type Result } from '../../../spec/types.js';
@@ -11,13 +12,14 @@ import { setupVeth } from '../../../lib/veth.js';
 import { enableForwardingFor } from '../../../lib/forwarding.js';
 import { delegateAdd, delegateDel } from '../../../skel/delegate.js';
 import { Sandbox, configureInterface, hasDnsSettings } from '../../../lib/ifconfig/index.js';
+import { addMasquerade, checkMasqSettings } from '../../../lib/ipmasq/plugin-steps.js';
 import type { PtpConf } from './config.js';
 import { ptpAddresses, routeContainerThroughGateway, routeHostToContainer } from './routes.js';
 
 export const CONTAINER_IFACE_INDEX = 1;
 
 export async function addPtp(conf: PtpConf, ctx: PluginContext): Promise<Result> {
-  if (conf.settings.ipMasq) throw new CniError(ErrorCode.UnsupportedField, 'ipMasq is not supported yet in this build', '"ipMasq": true');
+  checkMasqSettings(conf.settings);
   using sb = Sandbox.open(ctx.args.netns);
   using host = Sandbox.current();
   // `return await`, not `return`: the handles above must stay open until the steps finish.
@@ -50,6 +52,7 @@ async function attach(conf: PtpConf, ctx: PluginContext, sb: Sandbox, host: Sand
   await configureInterface(sb, ifName, result, { log: ctx.log });
   routeContainerThroughGateway(sb.nl, pair.cont, addrs);
   routeHostToContainer(host.nl, pair.host, addrs);
+  await addMasquerade(conf.name, conf.settings, ctx, rb, ips);
   if (hasDnsSettings(conf.dns)) result.dns = conf.dns;
   return result;
 }

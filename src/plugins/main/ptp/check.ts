@@ -1,6 +1,7 @@
 /**
  * ptp CHECK (the reference's cmdCheck): IPAM CHECK, then the container interface of the prevResult
- * (a veth with its MAC, in this sandbox), its addresses and routes.
+ * (a veth with its MAC, in this sandbox), its addresses and routes, and (ipMasq) the masquerade
+ * rules of those addresses.
  */
 import type { Netlink } from '../../../netlink/index.js';
 import type { PluginContext } from '../../../skel/types.js';
@@ -8,6 +9,7 @@ import type { Interface, Result } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { delegateCheck } from '../../../skel/delegate.js';
 import { InterfaceCheckError, Sandbox, validateInterfaceIPs, validateRoutes } from '../../../lib/ifconfig/index.js';
+import { checkMasquerade } from '../../../lib/ipmasq/plugin-steps.js';
 import type { PtpConf } from './config.js';
 
 export async function checkPtp(conf: PtpConf, ctx: PluginContext): Promise<void> {
@@ -21,6 +23,7 @@ export async function checkPtp(conf: PtpConf, ctx: PluginContext): Promise<void>
   checkContainerVeth(sb.nl, cont);
   validateInterfaceIPs(sb.nl, ifName, prev.ips ?? []);
   validateRoutes(sb.nl, prev.routes ?? []);
+  await checkMasquerade(conf.name, conf.settings, ctx, prev.ips ?? []);
 }
 
 function checkContainerVeth(nl: Netlink, iface: Interface): void {

@@ -8,6 +8,7 @@ import { parsePtpConfig, type PtpConf } from './config.js';
 import { addPtp } from './add.js';
 import { delPtp } from './del.js';
 import { checkPtp } from './check.js';
+import { gcMasquerade } from '../../../lib/ipmasq/plugin-steps.js';
 
 export const plugin: PluginDefinition<PtpConf> = {
   name: 'ptp',
@@ -16,5 +17,9 @@ export const plugin: PluginDefinition<PtpConf> = {
   del: delPtp,
   check: checkPtp,
   status: (conf, ctx) => delegateStatus(conf.settings.ipamType, ctx.args.stdin, ctx),
-  gc: (conf, ctx) => delegateGc(conf.settings.ipamType, ctx.args.stdin, ctx),
+  // Masquerading of attachments that are not valid any more, then the IPAM plugin's GC.
+  async gc(conf, ctx) {
+    await gcMasquerade(conf, conf.settings);
+    await delegateGc(conf.settings.ipamType, ctx.args.stdin, ctx);
+  },
 };

@@ -1,0 +1,112 @@
+/**
+ * ipMasq with nf_tables (over netlink, no `nft` process), laid out as the reference:
+ *
+ *   table inet cni_plugins_masquerade {
+ *     chain masq_checks {
+ *       ip saddr 10.1.0.5 ip daddr != 10.1.0.0/24 masquerade comment "<hash>, net: n, if: eth0, id: c"
+ *     }
+ *     chain postrouting {
+ *       type nat hook postrouting priority srcnat; policy accept;
+ *       ip daddr 224.0.0.0/4 return
+ *       ip6 daddr ff00::/8 return
+ *       goto masq_checks
+ *     }
+ *   }
+ *
+ * One rule per address, found again by its comment's hash prefix (network, then interface and
+ * container), so a DEL never removes another attachment's rule for a reused address.
+ */
+import { Nftables, PRIORITY, goTo, ipDaddr, ipSaddr, masquerade, nfproto, renderRuleBody, ret, type Chain, type Rule, type TableRef } from '../../netlink/nftables/index.js';
+import { parseAddresses, type MasqAddress } from './addresses.js';
+import { IpMasqCheckError } from './errors.js';
+import { nftComment, nftInstanceHash, nftNetworkHash } from './names.js';
+import type { IpMasqAttachment, IpMasqRequest, ValidAttachment } from './types.js';
+
+export const MASQ_TABLE: TableRef = { family: 'inet', name: 'cni_plugins_masquerade' };
+export const MASQ_CHECKS = 'masq_checks';
+const POSTROUTING: Chain = { table: MASQ_TABLE, name: 'postrouting', type: 'nat', hook: 'postrouting', priority: PRIORITY.srcnat };
+
+/** The rules of masq_checks whose comment starts with `prefix` (none when the table is absent). */
+function findRules(nft: Nftables, prefix: string): Rule[] {
+  return nft.listRules(MASQ_TABLE, MASQ_CHECKS).filter((r) => r.comment?.startsWith(prefix));
+}
+
+/** The masq_checks rule of one address: `ip saddr IP ip daddr != SUBNET masquerade`. */
+export function masqRule(a: MasqAddress, comment: string): Rule {
+  const proto = a.family === 4 ? 'ipv4' : 'ipv6';
+  return {
+    table: MASQ_TABLE,
+    chain: MASQ_CHECKS,
+    exprs: [...nfproto(proto), ...ipSaddr(a.ip), ...ipDaddr(a.subnet, { neq: true }), ...masquerade()],
+    comment,
+  };
+}
+
+/** postrouting's fixed rules: multicast is never masqueraded, everything else goes to masq_checks. */
+export function postroutingRules(): Rule[] {
+  const rule = (exprs: Rule['exprs']): Rule => ({ table: MASQ_TABLE, chain: POSTROUTING.name, exprs });
+  return [rule([...nfproto('ipv4'), ...ipDaddr('224.0.0.0/4'), ret()]), rule([...nfproto('ipv6'), ...ipDaddr('ff00::/8'), ret()]), rule([goTo(MASQ_CHECKS)])];
+}
+
+/**
+ * One transaction: table and chains made if missing, postrouting rewritten (flush + its three
+ * rules), this attachment's old rules replaced by one per address.
+ */
+export function setupNftables(req: IpMasqRequest): void {
+  const addrs = parseAddresses(req.ips);
+  using nft = Nftables.open();
+  const stale = findRules(nft, nftInstanceHash(req));
+  const tx = nft.transaction();
+  tx.add(MASQ_TABLE).add({ table: MASQ_TABLE, name: MASQ_CHECKS }).add(POSTROUTING).flush(POSTROUTING);
+  for (const r of postroutingRules()) tx.add(r);
+  for (const r of stale) tx.delete(r);
+  const comment = nftComment(req);
+  for (const a of addrs) tx.add(masqRule(a, comment));
+  tx.run();
+}
+
+/** Delete the attachment's rules (the table and chains stay, as in the reference). */
+export function teardownNftables(a: IpMasqAttachment): void {
+  using nft = Nftables.open();
+  const rules = findRules(nft, nftInstanceHash(a));
+  if (rules.length === 0) return;
+  const tx = nft.transaction();
+  for (const r of rules) tx.delete(r);
+  tx.run();
+}
+
+export function checkNftables(req: IpMasqRequest): void {
+  const addrs = parseAddresses(req.ips);
+  using nft = Nftables.open();
+  const chains = nft.listChains(MASQ_TABLE).map((c) => c.name);
+  if (!chains.includes(POSTROUTING.name) || !chains.includes(MASQ_CHECKS)) {
+    throw new IpMasqCheckError(`ipMasq: table inet ${MASQ_TABLE.name} or its chains are missing`);
+  }
+  const have = new Set(findRules(nft, nftInstanceHash(req)).map(renderRuleBody));
+  const comment = nftComment(req);
+  const missing = addrs.map((a) => renderRuleBody(masqRule(a, comment))).filter((text) => !have.has(text));
+  if (missing.length) throw new IpMasqCheckError(`ipMasq: missing nftables rule(s) in ${MASQ_CHECKS}: ${missing.join('; ')}`);
+}
+
+/** Delete the network's rules whose attachment (container id and interface) is not valid. */
+export function gcNftables(network: string, valid: readonly ValidAttachment[]): void {
+  using nft = Nftables.open();
+  const rules = findRules(nft, `${nftNetworkHash(network)}-`);
+  const keep = new Set(valid.map((v) => nftComment({ network, ifName: v.ifname, containerId: v.containerID })));
+  const stale = rules.filter((r) => !keep.has(r.comment ?? ''));
+  if (stale.length === 0) return;
+  const tx = nft.transaction();
+  for (const r of stale) tx.delete(r);
+  tx.run();
+}
+
+/** Whether nf_tables can be used here (the kernel answers a table listing). */
+export function nftablesUsable(): boolean {
+  try {
+    using nft = Nftables.open();
+    nft.listTables('inet');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * A private "host" for plugin tests that touch netfilter: the plugin runs under
+ * `ip netns exec HOSTNS`, so its bridge, host veths, sysctls and nat rules live in a namespace the
+ * test made, never in the real host's tables. Containers and a "peer" (a machine beyond the host,
+ * on its own subnet with no route back to the containers) are further namespaces. cleanup()
+ * removes every namespace and the host-local dataDir.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CniBinDir, PluginCall, PluginRun } from './cni.js';
+import { makeNetns, type TestNetns } from './netns.js';
+import { sh } from './sh.js';
+import { uniqueSuffix } from './env.js';
+import { uniqueSubnets, type Subnets } from './bridge.js';
+import { IpAddress } from '../../src/lib/ip/index.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Peer {
+  ns: TestNetns;
+  /** The host's address on the peer link: what masquerading rewrites sources to. */
+  hostV4: string;
+  hostV6: string;
+  peerV4: string;
+  peerV6: string;
+}
+
+export class HostNsFixture {
+  readonly suffix = uniqueSuffix();
+  readonly host: TestNetns;
+  readonly bridge = `cnih-${this.suffix}`;
+  readonly name = `hostnet-${this.suffix}`;
+  readonly net: Subnets = uniqueSubnets();
+  readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-hostns-data-'));
+  private readonly namespaces: TestNetns[] = [];
+
+  constructor() {
+    this.host = this.track(makeNetns('cnih'));
+    this.host.execOk('ip', ['link', 'set', 'lo', 'up']);
+    // New links (the bridge) skip IPv6 DAD: addresses are usable at once.
+    for (const key of ['net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.all.accept_dad=0']) this.host.execOk('sysctl', ['-qw', key]);
+  }
+
+  private track(ns: TestNetns): TestNetns {
+    this.namespaces.push(ns);
+    return ns;
+  }
+
+  /** A container namespace (lo up). */
+  netns(): TestNetns {
+    const ns = this.track(makeNetns('cnic'));
+    ns.execOk('ip', ['link', 'set', 'lo', 'up']);
+    return ns;
+  }
+
+  /** A peer namespace linked to the host by a veth, on its own subnets, with no route back. */
+  peer(): Peer {
+    const ns = this.track(makeNetns('cnip'));
+    const sub = uniqueSubnets();
+    const hostIf = `pv-${this.suffix}`;
+    const p: Peer = { ns, hostV4: `${sub.v4Prefix}1`, peerV4: `${sub.v4Prefix}2`, hostV6: `${sub.v6Prefix}1`, peerV6: `${sub.v6Prefix}2` };
+    this.host.execOk('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'p0', 'netns', ns.name]);
+    this.host.execOk('ip', ['addr', 'add', `${p.hostV4}/24`, 'dev', hostIf]);
+    this.host.execOk('ip', ['addr', 'add', `${p.hostV6}/64`, 'dev', hostIf, 'nodad']);
+    this.host.execOk('ip', ['link', 'set', hostIf, 'up']);
+    ns.execOk('ip', ['addr', 'add', `${p.peerV4}/24`, 'dev', 'p0']);
+    ns.execOk('ip', ['addr', 'add', `${p.peerV6}/64`, 'dev', 'p0', 'nodad']);
+    ns.execOk('ip', ['link', 'set', 'p0', 'up']);
+    ns.execOk('ip', ['link', 'set', 'lo', 'up']);
+    return p;
+  }
+
+  /** host-local ipam over this fixture's subnets. */
+  ipam(families: ('4' | '6')[] = ['4']): Record<string, unknown> {
+    const ranges = families.map((f) => [{ subnet: f === '4' ? this.net.v4 : this.net.v6 }]);
+    return { type: 'host-local', dataDir: this.dataDir, ranges };
+  }
+
+  bridgeConf(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { cniVersion: '1.1.0', name: this.name, type: 'bridge', bridge: this.bridge, ipam: this.ipam(), ...extra };
+  }
+
+  ptpConf(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { cniVersion: '1.1.0', name: this.name, type: 'ptp', ipam: this.ipam(), ...extra };
+  }
+
+  /** Run a plugin (through the CNI_PATH symlink) inside the host namespace. */
+  run(bin: CniBinDir, plugin: string, call: PluginCall): PluginRun {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_COMMAND: call.command, CNI_PATH: bin.dir, ...call.env };
+    if (call.containerId !== undefined) env.CNI_CONTAINERID = call.containerId;
+    if (call.netns !== undefined) env.CNI_NETNS = call.netns;
+    if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
+    if (call.args !== undefined) env.CNI_ARGS = call.args;
+    const input = call.config === undefined ? '' : typeof call.config === 'string' ? call.config : JSON.stringify(call.config);
+    const r = spawnSync('ip', ['netns', 'exec', this.host.name, path.join(bin.dir, plugin)], { env, input, encoding: 'utf8', timeout: 60_000 });
+    if (r.error) throw r.error;
+    let json: any;
+    try {
+      json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
+  }
+
+  /** `nft list ruleset` of the host namespace. */
+  nftRuleset(): string {
+    return this.host.execOk('nft', ['list', 'ruleset']);
+  }
+
+  /** `iptables-save -t nat` (or ip6tables-save) of the host namespace, without comment lines. */
+  iptablesNat(family: 4 | 6): string {
+    const out = this.host.execOk(family === 6 ? 'ip6tables-save' : 'iptables-save', ['-t', 'nat']);
+    return out
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
+  }
+
+  cleanup(): void {
+    for (const ns of this.namespaces.reverse()) ns.remove();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Ask the peer which source address it sees for UDP from `from`: a one-shot socat responder on
+ * the peer answers with $SOCAT_PEERADDR (returned in canonical text form). '' when no answer came
+ * back (e.g. not masqueraded: the peer has no route to the container). Fresh IPv6 links may drop
+ * the first packets for a second or two, so an empty answer is retried up to `attempts` times.
+ * Bounded: 3 s for each responder, 2 s for each client.
+ */
+export async function sourceSeenByPeer(from: TestNetns, peer: Peer, family: 4 | 6, attempts = 3): Promise<string> {
+  for (let i = 1; ; i++) {
+    const seen = await askPeerOnce(from, peer, family);
+    if (seen || i >= attempts) return seen;
+  }
+}
+
+async function askPeerOnce(from: TestNetns, peer: Peer, family: 4 | 6, port = 7777): Promise<string> {
+  const listen = family === 4 ? `UDP4-RECVFROM:${port}` : `UDP6-RECVFROM:${port}`;
+  const listener = spawn('ip', ['netns', 'exec', peer.ns.name, 'socat', '-T', '3', listen, 'SYSTEM:echo "$SOCAT_PEERADDR"'], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50 && !new RegExp(`:${port}\\b`).test(peer.ns.exec('ss', ['-uln']).stdout); i++) await sleep(50);
+    const target = family === 4 ? `UDP4:${peer.peerV4}:${port}` : `UDP6:[${peer.peerV6}]:${port}`;
+    const r = sh('ip', ['netns', 'exec', from.name, 'socat', '-T', '2', '-', target], { input: 'who am i\n' });
+    const text = r.stdout.trim().replace(/^\[(.*)\]$/, '$1');
+    return IpAddress.tryParse(text)?.toString() ?? text;
+  } finally {
+    listener.kill();
+    await new Promise((r) => (listener.exitCode !== null || listener.signalCode !== null ? r(null) : listener.once('exit', r)));
+  }
+}
