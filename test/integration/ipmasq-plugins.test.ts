@@ -57,6 +57,14 @@ for (const backend of ['nftables', 'iptables'] as const) {
       if (backend === 'nftables') {
         const comment = nftComment({ network: fx.name, ifName: 'eth0', containerId: cid });
         const table = fx.host.execOk('nft', ['list', 'table', 'inet', 'cni_plugins_masquerade']);
+        // The reference's table and chain comments (pkg/ip/ipmasq_nftables_linux.go), masq_checks first.
+        assert.ok(
+          table.startsWith(
+            'table inet cni_plugins_masquerade {\n\tcomment "Masquerading for plugins from github.com/containernetworking/plugins"\n' +
+              '\tchain masq_checks {\n\t\tcomment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet"\n\t\tip',
+          ),
+          table,
+        );
         assert.match(table, `ip saddr ${ip4} ip daddr != ${fx.net.v4} masquerade comment "${comment}"`);
         assert.match(table, `ip6 saddr ${ip6} ip6 daddr != ${fx.net.v6} masquerade comment "${comment}"`);
         assert.match(table, /chain postrouting \{\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tip daddr 224\.0\.0\.0\/4 return\n\t\tip6 daddr ff00::\/8 return\n\t\tgoto masq_checks\n\t\}/);

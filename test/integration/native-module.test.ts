@@ -59,10 +59,10 @@ test('a noexec directory is skipped for the next candidate', async () => {
     assert.ok(written, 'the native file was written to the noexec directory first');
     assert.throws(() => process.dlopen({ exports: {} }, path.join(mnt, written!)), /failed to map segment|Permission denied|operation not permitted/i);
   } finally {
-    sh('umount', ['-l', mnt]); // lazy: the failed dlopen above may still pin the mount briefly
-    fs.rmSync(mnt, { recursive: true, force: true });
     ns.remove();
     bin.dispose();
+    sh('umount', ['-l', mnt]); // lazy: the failed dlopen above may still pin the mount briefly
+    fs.rmSync(mnt, { recursive: true, force: true });
   }
 });
 

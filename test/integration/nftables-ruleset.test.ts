@@ -139,6 +139,71 @@ test('one transaction creates table, chains and commented rules; nft lists exact
   });
 });
 
+test('table and chain comments: nft lists ours, we decode and render nft\'s', () => {
+  withNft((nft, ns) => {
+    const t: Table = { family: 'inet', name: `cni_cmt_${uniqueSuffix()}`, comment: 'Masquerading for plugins from github.com/containernetworking/plugins' };
+    const checks: Chain = { table: t, name: 'masq_checks', comment: 'Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet' };
+    const post: Chain = { table: t, name: 'postrouting', type: 'nat', hook: 'postrouting', priority: nf.PRIORITY.srcnat, comment: 'base chain' };
+    nft.transaction().add(t).add(checks).add(post).add({ table: t, chain: 'postrouting', exprs: [nf.goTo('masq_checks')] }).run();
+    const expected = [
+      `table inet ${t.name} {`,
+      `\tcomment "${t.comment}"`,
+      '\tchain masq_checks {',
+      `\t\tcomment "${checks.comment}"`,
+      '\t}',
+      '',
+      '\tchain postrouting {',
+      '\t\tcomment "base chain"',
+      '\t\ttype nat hook postrouting priority srcnat; policy accept;',
+      '\t\tgoto masq_checks',
+      '\t}',
+      '}',
+      '',
+    ].join('\n');
+    assert.fixture(nftList(ns, 'table', 'inet', t.name), expected);
+    assert.fixture(renderTable(nft.dumpTable(t)!), expected);
+    assert.is(nft.getTable(t)!.comment, t.comment);
+    assert.equal(nft.listChains(t).map((c) => [c.name, c.comment]), [['masq_checks', checks.comment], ['postrouting', 'base chain']]);
+
+    // Made by nft itself (with flags), read back by us.
+    const other = `cni_cmt2_${uniqueSuffix()}`;
+    ns.execOk('nft', [`add table ip ${other} { flags dormant; comment "from nft"; }`]);
+    ns.execOk('nft', [`add chain ip ${other} c { comment "chain from nft"; }`]);
+    const ref = { family: 'ip' as const, name: other };
+    assert.equal(nft.getTable(ref)?.comment, 'from nft');
+    assert.equal(nft.listChains(ref)[0]?.comment, 'chain from nft');
+    assert.fixture(renderTable(nft.dumpTable(ref)!), nftList(ns, 'table', 'ip', other));
+  });
+});
+
+test('ether matches in bridge and netdev tables: our rendering equals nft list, for our rules and nft\'s', () => {
+  withNft((nft, ns) => {
+    for (const family of ['bridge', 'netdev'] as const) {
+      const t: Table = { family, name: `cni_eth_${uniqueSuffix()}` };
+      const mac: nf.Expr[] = [
+        { type: 'payload', base: 'link', offset: 6, len: 6, dreg: nf.NFT_REG.R1 },
+        { type: 'cmp', op: 'eq', sreg: nf.NFT_REG.R1, data: Buffer.from('020000001234', 'hex') },
+      ];
+      const iiftype: nf.Expr[] = [
+        { type: 'meta', key: 'iiftype', dreg: nf.NFT_REG.R1 },
+        { type: 'cmp', op: 'eq', sreg: nf.NFT_REG.R1, data: Buffer.from([1, 0]) },
+      ];
+      nft
+        .transaction()
+        .add(t)
+        .add({ table: t, name: 'c' })
+        .add({ table: t, chain: 'c', exprs: [...(family === 'netdev' ? iiftype : []), ...mac, nf.ret()], comment: 'macspoofchk-x' })
+        .run();
+      for (const rule of ['ether daddr != aa:bb:cc:dd:ee:ff drop', 'ether type vlan accept', 'ether saddr 02:00:00:00:12:34 ether type ip accept', 'ether saddr 02:00:00:00:12:34 ip saddr 1.2.3.4 accept', 'ip6 daddr fd00::1 accept', 'ether saddr & ff:ff:ff:00:00:00 == 02:00:00:00:00:00 accept']) {
+        ns.execOk('nft', ['add', 'rule', family, t.name, 'c', ...rule.split(' ')]);
+      }
+      const listed = nftList(ns, 'table', family, t.name);
+      assert.match(listed, 'ether saddr 02:00:00:00:12:34 return comment "macspoofchk-x"');
+      assert.fixture(renderTable(nft.dumpTable(t)!), listed);
+    }
+  });
+});
+
 test('an invalid batch fails atomically and names the failing message', () => {
   withNft((nft, ns) => {
     const t: Table = { family: 'inet', name: `cni_bad_${uniqueSuffix()}` };

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { iptablesChainName, iptablesComment, nftComment, nftInstanceHash, nftNetworkHash, parseIpMasqBackend, resolveBackend } from '../../src/lib/ipmasq/index.js';
 import { goQuote, parseIptablesComment } from '../../src/lib/ipmasq/names.js';
-import { masqRule, postroutingRules } from '../../src/lib/ipmasq/nftables-backend.js';
+import { MASQ_CHECKS, MASQ_CHECKS_COMMENT, MASQ_TABLE, MASQ_TABLE_COMMENT, masqRule, postroutingRules } from '../../src/lib/ipmasq/nftables-backend.js';
 import { savedComment, setupLines, staleIptablesChains } from '../../src/lib/ipmasq/iptables-backend.js';
 import { parseAddresses } from '../../src/lib/ipmasq/addresses.js';
 import { parseIptablesSave } from '../../src/lib/iptables/index.js';
@@ -39,6 +39,13 @@ test('nftables rules render as the reference writes them', () => {
   assert.is(renderRuleBody(masqRule(v4!, 'c')), 'ip saddr 192.168.1.1 ip daddr != 192.168.1.0/24 masquerade comment "c"');
   assert.is(renderRuleBody(masqRule(v6!, 'c')), 'ip6 saddr fd00:1::5 ip6 daddr != fd00:1::/64 masquerade comment "c"');
   assert.equal(postroutingRules().map(renderRuleBody), ['ip daddr 224.0.0.0/4 return', 'ip6 daddr ff00::/8 return', 'goto masq_checks']);
+});
+
+test('table and masq_checks chain carry the reference comments', () => {
+  assert.is(MASQ_TABLE_COMMENT, 'Masquerading for plugins from github.com/containernetworking/plugins');
+  assert.is(MASQ_CHECKS_COMMENT, 'Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet');
+  assert.equal(MASQ_TABLE, { family: 'inet', name: 'cni_plugins_masquerade' });
+  assert.is(MASQ_CHECKS, 'masq_checks');
 });
 
 test('addresses: subnet from the host address, invalid text refused', () => {

@@ -12,7 +12,9 @@ import { Attrs } from '../../src/netlink/codec/attr.js';
 import { splitMessages } from '../../src/netlink/codec/message.js';
 import { encodeBatch } from '../../src/netlink/nftables/batch.js';
 import { decodeRule, ruleAttrs } from '../../src/netlink/nftables/rule.js';
-import { ipDaddr, ipSaddr, masquerade, nfproto, renderRuleBody, Transaction, type Family } from '../../src/netlink/nftables/index.js';
+import { decodeTable } from '../../src/netlink/nftables/table.js';
+import { decodeChain } from '../../src/netlink/nftables/chain.js';
+import { ipDaddr, ipSaddr, masquerade, nfproto, renderRuleBody, renderTable, Transaction, type Family } from '../../src/netlink/nftables/index.js';
 
 function hex(s: string): Buffer {
   return Buffer.from(s.replace(/\/\/.*$/gm, '').replace(/\s+/g, ''), 'hex');
@@ -72,6 +74,75 @@ test('add base chain with policy', () => {
       08000500 00000000                                    // NFTA_CHAIN_POLICY be32 NF_DROP
       14000480 08000100 00000002 08000200 00000000         // hook forward, priority 0
     `).toString('hex'),
+  );
+});
+
+/** The one nf_tables message of a transaction: [type & 0xff, payload hex]. */
+function only(tx: Transaction): [number, string] {
+  const msgs = splitMessages(wire(tx)).slice(1, -1);
+  assert.is(msgs.length, 1);
+  return [msgs[0]!.type & 0xff, msgs[0]!.payload.toString('hex')];
+}
+
+test('table and chain comments: NFTA_*_USERDATA as nft sends them', () => {
+  // nft add table inet t '{ comment "x" ; }'
+  assert.equal(only(new Transaction().add({ ...t, comment: 'x' })), [
+    0,
+    hex(`01000000 06000100 74000000 08000200 00000000  // inet; NFTA_TABLE_NAME "t"; NFTA_TABLE_FLAGS 0
+         08000600 00027800                           // NFTA_TABLE_USERDATA: NFTNL_UDATA_TABLE_COMMENT len 2 "x\\0"`).toString('hex'),
+  ]);
+  // nft add table inet u '{ flags dormant; comment "Masquerading for plugins from github.com/containernetworking/plugins"; }'
+  const long = 'Masquerading for plugins from github.com/containernetworking/plugins';
+  assert.equal(only(new Transaction().add({ family: 'inet', name: 'u', flags: ['dormant'], comment: long })), [
+    0,
+    hex(`01000000 06000100 75000000 08000200 00000001
+         4b000600 0045 ${Buffer.from(long).toString('hex')} 00 00  // len 0x45 = 68 + NUL, attribute padded to 4`).toString('hex'),
+  ]);
+  // nft add chain inet t c '{ comment "y" ; }'
+  assert.equal(only(new Transaction().add({ table: t, name: 'c', comment: 'y' })), [
+    3,
+    hex(`01000000 06000100 74000000 06000300 63000000  // NFTA_CHAIN_TABLE "t", NFTA_CHAIN_NAME "c"
+         08000c00 00027900                           // NFTA_CHAIN_USERDATA: NFTNL_UDATA_CHAIN_COMMENT "y\\0"`).toString('hex'),
+  ]);
+  // nft add chain inet t post '{ type nat hook postrouting priority srcnat; policy accept; comment "masq" ; }'
+  assert.equal(only(new Transaction().add({ table: t, name: 'post', type: 'nat', hook: 'postrouting', priority: 100, policy: 'accept', comment: 'masq' })), [
+    3,
+    hex(`01000000 06000100 74000000 09000300 706f7374 00000000 08000700 6e617400
+         08000500 00000001                           // NFTA_CHAIN_POLICY accept
+         14000480 08000100 00000004 08000200 00000064 // hook postrouting, priority 100
+         0b000c00 00056d61 73710000                   // NFTA_CHAIN_USERDATA last (after the hook), "masq\\0" padded`).toString('hex'),
+  ]);
+});
+
+test('table and chain comments decode back from what nft sends', () => {
+  const table = hex('01000000 06000100 74000000 08000200 00000000 08000600 00027800');
+  assert.equal(decodeTable(table[0]!, Attrs.parse(table.subarray(4))), { family: 'inet', name: 't', comment: 'x' });
+  const chain = hex('01000000 06000100 74000000 06000300 63000000 08000c00 00027900');
+  assert.equal(decodeChain(chain[0]!, Attrs.parse(chain.subarray(4))), { table: t, name: 'c', comment: 'y' });
+  const plain = hex('01000000 06000100 74000000 08000200 00000000');
+  assert.equal(decodeTable(plain[0]!, Attrs.parse(plain.subarray(4))), { family: 'inet', name: 't' }, 'no comment key without userdata');
+});
+
+test('renderTable prints table and chain comments where nft list does', () => {
+  const post = { table: t, name: 'post', type: 'nat' as const, hook: 'postrouting' as const, priority: 100, policy: 'accept' as const, comment: 'masq' };
+  // nft 1.0.6 `nft list table inet t` after the commands above
+  assert.fixture(
+    renderTable({ table: { ...t, comment: 'x' }, chains: [{ table: t, name: 'c', comment: 'y' }, post], rules: [] }),
+    'table inet t {\n\tcomment "x"\n\tchain c {\n\t\tcomment "y"\n\t}\n\n\tchain post {\n\t\tcomment "masq"\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t}\n}\n',
+  );
+  // flags come first, and only they are followed by a blank line
+  assert.fixture(
+    renderTable({ table: { ...t, flags: ['dormant'], comment: 'x' }, chains: [{ table: t, name: 'c' }], rules: [] }),
+    'table inet t {\n\tflags dormant\n\tcomment "x"\n\n\tchain c {\n\t}\n}\n',
+  );
+  assert.fixture(renderTable({ table: { ...t, comment: '' }, chains: [], rules: [] }), 'table inet t {\n\tcomment ""\n}\n');
+  assert.is(
+    new Transaction().add({ ...t, comment: 'x' }).add({ table: t, name: 'c', comment: 'y' }).add(post).toString(),
+    [
+      'add table inet t { comment "x"; }',
+      'add chain inet t c { comment "y"; }',
+      'add chain inet t post { type nat hook postrouting priority srcnat; policy accept; comment "masq"; }',
+    ].join('\n'),
   );
 });
 

@@ -2,7 +2,9 @@
  * ipMasq with nf_tables (over netlink, no `nft` process), laid out as the reference:
  *
  *   table inet cni_plugins_masquerade {
+ *     comment "Masquerading for plugins from github.com/containernetworking/plugins"
  *     chain masq_checks {
+ *       comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet"
  *       ip saddr 10.1.0.5 ip daddr != 10.1.0.0/24 masquerade comment "<hash>, net: n, if: eth0, id: c"
  *     }
  *     chain postrouting {
@@ -14,9 +16,11 @@
  *   }
  *
  * One rule per address, found again by its comment's hash prefix (network, then interface and
- * container), so a DEL never removes another attachment's rule for a reused address.
+ * container), so a DEL never removes another attachment's rule for a reused address. The table
+ * and chain comments are the reference's; like `nft add`, adding an existing table or chain does
+ * not change its comment.
  */
-import { Nftables, PRIORITY, goTo, ipDaddr, ipSaddr, masquerade, nfproto, renderRuleBody, ret, type Chain, type Rule, type TableRef } from '../../netlink/nftables/index.js';
+import { Nftables, PRIORITY, goTo, ipDaddr, ipSaddr, masquerade, nfproto, renderRuleBody, ret, type Chain, type Rule, type Table, type TableRef } from '../../netlink/nftables/index.js';
 import { parseAddresses, type MasqAddress } from './addresses.js';
 import { IpMasqCheckError } from './errors.js';
 import { nftComment, nftInstanceHash, nftNetworkHash } from './names.js';
@@ -24,6 +28,11 @@ import type { IpMasqAttachment, IpMasqRequest, ValidAttachment } from './types.j
 
 export const MASQ_TABLE: TableRef = { family: 'inet', name: 'cni_plugins_masquerade' };
 export const MASQ_CHECKS = 'masq_checks';
+/** The reference's comments (pkg/ip/ipmasq_nftables_linux.go). */
+export const MASQ_TABLE_COMMENT = 'Masquerading for plugins from github.com/containernetworking/plugins';
+export const MASQ_CHECKS_COMMENT = 'Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet';
+const TABLE: Table = { ...MASQ_TABLE, comment: MASQ_TABLE_COMMENT };
+const CHECKS: Chain = { table: MASQ_TABLE, name: MASQ_CHECKS, comment: MASQ_CHECKS_COMMENT };
 const POSTROUTING: Chain = { table: MASQ_TABLE, name: 'postrouting', type: 'nat', hook: 'postrouting', priority: PRIORITY.srcnat };
 
 /** The rules of masq_checks whose comment starts with `prefix` (none when the table is absent). */
@@ -57,7 +66,7 @@ export function setupNftables(req: IpMasqRequest): void {
   using nft = Nftables.open();
   const stale = findRules(nft, nftInstanceHash(req));
   const tx = nft.transaction();
-  tx.add(MASQ_TABLE).add({ table: MASQ_TABLE, name: MASQ_CHECKS }).add(POSTROUTING).flush(POSTROUTING);
+  tx.add(TABLE).add(CHECKS).add(POSTROUTING).flush(POSTROUTING);
   for (const r of postroutingRules()) tx.add(r);
   for (const r of stale) tx.delete(r);
   const comment = nftComment(req);

@@ -4,6 +4,7 @@ import { NetlinkDecodeError } from '../errors.js';
 import { NF_ARP_HOOKS, NF_INET_HOOKS, NF_NETDEV_HOOKS, NF_POLICY, NFTA_CHAIN, NFTA_HOOK } from './consts.js';
 import { familyName, type Family, type TableRef } from './family.js';
 import { be32, be32signed, be64, requireString } from './message.js';
+import { decodeComment, encodeComment } from './userdata.js';
 
 export type ChainType = 'filter' | 'nat' | 'route';
 export type Hook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
@@ -20,6 +21,8 @@ export interface Chain {
   policy?: Policy;
   /** netdev ingress/egress (and inet ingress): the interface. */
   device?: string;
+  /** Stored as NFTA_CHAIN_USERDATA (like a rule comment), shown by `nft list` as `comment "..."`. */
+  comment?: string;
   handle?: number;
 }
 
@@ -51,22 +54,24 @@ export function defaultPriority(c: Pick<Chain, 'type' | 'hook'>): number {
   return PRIORITY.filter;
 }
 
-/** NFT_MSG_NEWCHAIN attributes, in nft's order: table, name, type, policy, hook. */
+/** NFT_MSG_NEWCHAIN attributes, in nft's order: table, name, [type, policy, hook], userdata. */
 export function chainAttrs(c: Chain): Buffer {
   const w = new AttrWriter().string(NFTA_CHAIN.TABLE, c.table.name).string(NFTA_CHAIN.NAME, c.name);
   if (c.hook === undefined) {
     if (c.type !== undefined || c.priority !== undefined || c.policy !== undefined || c.device !== undefined) {
       throw new TypeError(`chain ${c.name}: type, priority, policy and device need a hook`);
     }
-    return w.toBuffer();
+  } else {
+    const hook = c.hook;
+    w.string(NFTA_CHAIN.TYPE, c.type ?? 'filter');
+    if (c.policy !== undefined) w.u32be(NFTA_CHAIN.POLICY, NF_POLICY[c.policy]);
+    w.nested(NFTA_CHAIN.HOOK, (h) => {
+      h.u32be(NFTA_HOOK.HOOKNUM, hookNumber(c.table.family, hook));
+      h.u32be(NFTA_HOOK.PRIORITY, c.priority ?? defaultPriority(c));
+      if (c.device !== undefined) h.string(NFTA_HOOK.DEV, c.device);
+    });
   }
-  w.string(NFTA_CHAIN.TYPE, c.type ?? 'filter');
-  if (c.policy !== undefined) w.u32be(NFTA_CHAIN.POLICY, NF_POLICY[c.policy]);
-  w.nested(NFTA_CHAIN.HOOK, (h) => {
-    h.u32be(NFTA_HOOK.HOOKNUM, hookNumber(c.table.family, c.hook!));
-    h.u32be(NFTA_HOOK.PRIORITY, c.priority ?? defaultPriority(c));
-    if (c.device !== undefined) h.string(NFTA_HOOK.DEV, c.device);
-  });
+  if (c.comment !== undefined) w.bytes(NFTA_CHAIN.USERDATA, encodeComment(c.comment));
   return w.toBuffer();
 }
 
@@ -93,6 +98,9 @@ export function decodeChain(family: number, a: Attrs): Chain {
     const dev = hook.string(NFTA_HOOK.DEV);
     if (dev !== undefined) c.device = dev;
   }
+  const udata = a.get(NFTA_CHAIN.USERDATA);
+  const comment = udata && decodeComment(udata);
+  if (comment !== undefined) c.comment = comment;
   const handle = be64(a, NFTA_CHAIN.HANDLE);
   if (handle !== undefined) c.handle = handle;
   return c;

@@ -87,6 +87,9 @@ export const NF_NAT_RANGE = {
 
 /** nft's user-data TLV types (libnftnl udata.h): what `nft` stores and prints. */
 export const NFTNL_UDATA_RULE_COMMENT = 0;
+/** Tables and chains keep their comment under the same TLV type as rules (nft 1.0.6 sends all three alike). */
+export const NFTNL_UDATA_TABLE_COMMENT = 0;
+export const NFTNL_UDATA_CHAIN_COMMENT = 0;
 export const NFTNL_UDATA_SET_KEYBYTEORDER = 0;
 /** nft's byteorder enum, as stored in set user data. */
 export const NFT_BYTEORDER = { host: 1, big: 2 } as const;

@@ -2,8 +2,11 @@
  * Expressions back to nft statements, the way `nft list` shows them: follow what each register
  * holds (meta/payload/ct/fib loads, bitwise masks, immediates) and print a match at each cmp or
  * lookup, a statement at each verdict/nat/masq/counter/meta set. Protocol dependencies nft adds
- * itself (`meta nfproto ipv4` before `ip saddr`, `meta l4proto tcp` before `tcp dport`) are folded
- * away. Anything unrecognised prints in nft's raw payload syntax (`@nh,96,32`) or as `<name>`.
+ * itself (`meta nfproto ipv4` before `ip saddr`, `meta l4proto tcp` before `tcp dport`, `meta
+ * iiftype ether` before `ether saddr`, `meta protocol ip` / `ether type ip` before `ip saddr` in
+ * bridge and netdev tables) are folded away, and link-layer loads nft merged (`ether saddr X ether
+ * type ip` is one 8-byte load) are split back into fields. Anything unrecognised prints in nft's
+ * raw payload syntax (`@nh,96,32`) or as `<name>`.
  */
 import { formatIp } from '../codec/ip.js';
 import type { Family } from './family.js';
@@ -26,7 +29,28 @@ const RTN = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 
 const TH_PROTOS = new Set(['tcp', 'udp', 'udplite', 'sctp', 'dccp']);
 const BASE_RAW = { link: 'll', network: 'nh', transport: 'th', inner: 'ih' } as const;
 
+/** nft's ethertype names (first name wins when printing: 0x8100 is 8021q, not vlan). */
+const ETHER_TYPES: [string, number][] = [['ip', 0x0800], ['arp', 0x0806], ['ip6', 0x86dd], ['8021q', 0x8100], ['8021ad', 0x88a8]];
+/** nft's ARPHRD_* names for meta iiftype/oiftype. */
+const ARPHRD: [string, number][] = [['ether', 1], ['ppp', 512], ['ipip', 768], ['ipip6', 769], ['loopback', 772], ['sit', 776], ['ipgre', 778]];
+/** Ethernet header fields at link-layer offsets. */
+const ETHER_FIELDS = [
+  { name: 'daddr', offset: 0, len: 6 },
+  { name: 'saddr', offset: 6, len: 6 },
+  { name: 'type', offset: 12, len: 2 },
+] as const;
+
 const protoName = (n: number): string => Object.entries(IP_PROTOCOLS).find(([, v]) => v === n)?.[0] ?? String(n);
+const mac = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+/** An ethertype (2 bytes, network order) by name, else as nft's 4-digit hex. */
+const etherType = (b: Buffer): string => {
+  const v = b.length >= 2 ? b.readUInt16BE(0) : (b[0] ?? 0);
+  return ETHER_TYPES.find(([, n]) => n === v)?.[0] ?? `0x${v.toString(16).padStart(4, '0')}`;
+};
+const l3OfEtherType = (b: Buffer): 'ipv4' | 'ipv6' | undefined => {
+  const v = b.length >= 2 ? b.readUInt16BE(0) : -1;
+  return v === 0x0800 ? 'ipv4' : v === 0x86dd ? 'ipv6' : undefined;
+};
 const hex = (b: Buffer): string => `0x${b.toString('hex')}`;
 const str = (b: Buffer): string => `"${b.toString('utf8', 0, b.indexOf(0) < 0 ? b.length : b.indexOf(0))}"`;
 const hostU32 = (b: Buffer): number => (b.length >= 4 ? b.readUInt32LE(0) : b.length ? b.readUIntLE(0, b.length) : 0);
@@ -46,9 +70,29 @@ function metaValue(key: MetaKey, b: Buffer): string {
       return b[0] === 2 ? 'ipv4' : b[0] === 10 ? 'ipv6' : String(b[0]);
     case 'mark':
       return mark(b);
+    case 'protocol':
+      return etherType(b);
+    case 'iiftype':
+    case 'oiftype': {
+      const v = b.length >= 2 ? b.readUInt16LE(0) : (b[0] ?? 0);
+      return ARPHRD.find(([, n]) => n === v)?.[0] ?? String(v);
+    }
     default:
       return String(hostU32(b));
   }
+}
+
+/**
+ * A link-layer load nft merged from adjacent ether field matches, cut back into those fields with
+ * their byte range in the compared data; undefined unless it spans several whole fields.
+ */
+function splitEtherLoad(e: PayloadExpr): { e: PayloadExpr; from: number; to: number }[] | undefined {
+  if (e.base !== 'link') return undefined;
+  const end = e.offset + e.len;
+  const parts = ETHER_FIELDS.filter((f) => f.offset >= e.offset && f.offset + f.len <= end);
+  const covered = parts.reduce((n, f) => n + f.len, 0);
+  if (parts.length < 2 || parts[0]!.offset !== e.offset || covered !== e.len) return undefined;
+  return parts.map((f) => ({ e: { ...e, offset: f.offset, len: f.len }, from: f.offset - e.offset, to: f.offset - e.offset + f.len }));
 }
 
 /** Prefix length of a mask of the form 1..10..0, else undefined. */
@@ -69,6 +113,8 @@ interface Field {
   /** A network-layer field: needs nfproto in inet tables. */
   l3?: 'ipv4' | 'ipv6';
   l4?: boolean;
+  /** A link-layer field: needs `meta iiftype ether` outside bridge tables. */
+  ll?: boolean;
 }
 
 function addr(size: number) {
@@ -81,6 +127,10 @@ function addr(size: number) {
 
 /** The protocol field at base/offset/len, given the layer-3 protocol known so far. */
 function payloadField(e: PayloadExpr, l3: 'ipv4' | 'ipv6' | undefined, l4: string | undefined): Field | undefined {
+  if (e.base === 'link') {
+    const f = ETHER_FIELDS.find((x) => x.offset === e.offset && x.len === e.len);
+    if (f) return { proto: 'ether', name: f.name, value: f.name === 'type' ? etherType : mac, size: f.len, ll: true };
+  }
   if (e.base === 'network' && l3 === 'ipv4') {
     if (e.offset === 12 && e.len <= 4) return { proto: 'ip', name: 'saddr', value: addr(4), size: 4, l3 };
     if (e.offset === 16 && e.len <= 4) return { proto: 'ip', name: 'daddr', value: addr(4), size: 4, l3 };
@@ -104,6 +154,8 @@ export class ExprRenderer {
   /** Protocols established by earlier matches, and where that match sits in `out` (to fold it away). */
   private l3Dep: { at: number; proto: 'ipv4' | 'ipv6' } | undefined;
   private l4Dep: { at: number; proto: string } | undefined;
+  /** `meta iiftype ether`: nft puts it before link-layer matches outside bridge tables (and hides it in all). */
+  private llDep: { at: number } | undefined;
 
   constructor(private readonly family: Family) {}
 
@@ -141,9 +193,14 @@ export class ExprRenderer {
         if (src) this.regs.set(e.dreg, { k: 'masked', src, mask: e.mask, xor: e.xor });
         return;
       }
-      case 'cmp':
-        this.out.push(this.match(this.regs.get(e.sreg), e.op, e.data));
+      case 'cmp': {
+        const src = this.regs.get(e.sreg);
+        const parts = src?.k === 'payload' && e.op === 'eq' ? splitEtherLoad(src.e) : undefined;
+        if (!parts) this.out.push(this.match(src, e.op, e.data));
+        // One entry per field, so a field that is only a dependency (ether type ip) can fold alone.
+        else for (const p of parts) this.out.push(this.match({ k: 'payload', e: p.e }, 'eq', e.data.subarray(p.from, p.to)));
         return;
+      }
       case 'lookup':
         this.out.push(`${this.left(this.regs.get(e.sreg))} ${e.invert ? '!= ' : ''}@${e.set}`);
         return;
@@ -211,12 +268,18 @@ export class ExprRenderer {
     }
   }
 
+  /** The layer-3 protocol a match at the next `out` slot establishes (nfproto, meta protocol, ether type). */
+  private setL3Dep(proto: 'ipv4' | 'ipv6' | undefined): void {
+    if (proto) this.l3Dep = { at: this.out.length, proto };
+  }
+
   /** Resolve a payload field, dropping the dependency match that made it printable. */
   private field(e: PayloadExpr): Field | undefined {
     const f = payloadField(e, this.l3, this.l4Dep?.proto);
     // The dependency stays known for later fields; only its printed match disappears.
     if (f?.l3 && this.l3Dep) this.out[this.l3Dep.at] = '';
     if (f?.l4 && this.l4Dep && f.proto === this.l4Dep.proto) this.out[this.l4Dep.at] = '';
+    if (f?.ll && this.llDep) this.out[this.llDep.at] = '';
     return f;
   }
 
@@ -230,12 +293,15 @@ export class ExprRenderer {
           this.l3Dep = { at: this.out.length, proto: data[0] === 2 ? 'ipv4' : 'ipv6' };
         }
         if (op === 'eq' && src.key === 'l4proto') this.l4Dep = { at: this.out.length, proto: protoName(data[0]!) };
+        if (op === 'eq' && src.key === 'iiftype' && metaValue('iiftype', data) === 'ether') this.llDep = { at: this.out.length };
+        if (op === 'eq' && src.key === 'protocol' && (this.family === 'bridge' || this.family === 'netdev')) this.setL3Dep(l3OfEtherType(data));
         return text;
       }
       case 'payload': {
         const f = this.field(src.e);
         if (!f) return `${this.left(src)} ${o}${hex(data)}`;
         if (f.proto === 'ip' && f.name === 'protocol' && op === 'eq') this.l4Dep = { at: this.out.length, proto: protoName(data[0]!) };
+        if (f.proto === 'ether' && f.name === 'type' && op === 'eq') this.setL3Dep(l3OfEtherType(data));
         const bits = src.e.len < f.size ? src.e.len * 8 : undefined;
         return `${f.proto} ${f.name} ${o}${f.value(data, bits)}`;
       }
@@ -256,6 +322,8 @@ export class ExprRenderer {
     const zeroXor = src.xor.every((b) => b === 0);
     if (inner.k === 'payload' && zeroXor) {
       const f = this.field(inner.e);
+      // nft shows masked MACs as `ether saddr & ff:ff:ff:00:00:00 == 02:00:00:00:00:00`.
+      if (f?.ll && f.size === 6) return `${f.proto} ${f.name} & ${f.value(src.mask)} ${OPS[op] || '== '}${f.value(data)}`;
       const bits = maskPrefix(src.mask);
       if (f && f.size > 2 && bits !== undefined && (op === 'eq' || op === 'neq')) return `${f.proto} ${f.name} ${OPS[op]}${f.value(data, bits)}`;
     }

@@ -54,18 +54,22 @@ export interface TableContents {
   sets?: readonly NftSet[];
 }
 
-/** A whole table, like `nft list table FAMILY NAME` (counters and handles as given). */
+/** A whole table, like `nft list table FAMILY NAME` (counters and handles as given, comments included). */
 export function renderTable({ table, chains, rules, sets = [] }: TableContents): string {
   const blocks: string[] = [];
   for (const s of sets) blocks.push(`\tset ${s.name} {\n\t\t${renderSetBody(s, '\n\t\t')}\n\t}`);
   for (const c of chains) {
     const lines = [`\tchain ${c.name} {`];
+    if (c.comment !== undefined) lines.push(`\t\tcomment "${c.comment}"`);
     const head = renderChainHeader(c);
     if (head) lines.push(`\t\t${head}`);
     for (const r of rules) if (r.chain === c.name) lines.push(`\t\t${renderRuleBody(r)}`);
     lines.push('\t}');
     blocks.push(lines.join('\n'));
   }
-  const flags = table.flags?.length ? `\tflags ${table.flags.join(',')}\n${blocks.length ? '\n' : ''}` : '';
-  return `table ${table.family} ${table.name} {\n${flags}${blocks.join('\n\n')}${blocks.length ? '\n' : ''}}\n`;
+  // nft: flags, then the comment; a blank line separates them from the blocks only after flags.
+  const flags = table.flags?.length ? `\tflags ${table.flags.join(',')}\n` : '';
+  const comment = table.comment !== undefined ? `\tcomment "${table.comment}"\n` : '';
+  const gap = flags && blocks.length ? '\n' : '';
+  return `table ${table.family} ${table.name} {\n${flags}${comment}${gap}${blocks.join('\n\n')}${blocks.length ? '\n' : ''}}\n`;
 }

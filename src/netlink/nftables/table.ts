@@ -4,6 +4,7 @@ import { NFT_TABLE_F, NFTA_TABLE } from './consts.js';
 import { familyName, type Family } from './family.js';
 import { be32, be64, requireString } from './message.js';
 import { FlagNames } from './expr/codec.js';
+import { decodeComment, encodeComment } from './userdata.js';
 
 export type TableFlag = 'dormant' | 'owner';
 
@@ -11,6 +12,8 @@ export interface Table {
   family: Family;
   name: string;
   flags?: TableFlag[];
+  /** Stored as NFTA_TABLE_USERDATA (like a rule comment), shown by `nft list` as `comment "..."`. */
+  comment?: string;
   /** Set by the kernel; read back by listTables. */
   handle?: number;
 }
@@ -20,9 +23,11 @@ export const TABLE_FLAGS = new FlagNames<TableFlag>('table', [
   ['owner', NFT_TABLE_F.OWNER],
 ]);
 
-/** NFT_MSG_NEWTABLE attributes (nft always sends the flags, 0 included). */
+/** NFT_MSG_NEWTABLE attributes, in nft's order: name, flags (always, 0 included), userdata. */
 export function tableAttrs(t: Table): Buffer {
-  return new AttrWriter().string(NFTA_TABLE.NAME, t.name).u32be(NFTA_TABLE.FLAGS, TABLE_FLAGS.value(t.flags)).toBuffer();
+  const w = new AttrWriter().string(NFTA_TABLE.NAME, t.name).u32be(NFTA_TABLE.FLAGS, TABLE_FLAGS.value(t.flags));
+  if (t.comment !== undefined) w.bytes(NFTA_TABLE.USERDATA, encodeComment(t.comment));
+  return w.toBuffer();
 }
 
 /** NFT_MSG_DELTABLE attributes: by name. */
@@ -37,6 +42,9 @@ export function decodeTable(family: number, a: Attrs): Table {
   const t: Table = { family: fam, name };
   const flags = be32(a, NFTA_TABLE.FLAGS);
   if (flags) t.flags = TABLE_FLAGS.names(flags);
+  const udata = a.get(NFTA_TABLE.USERDATA);
+  const comment = udata && decodeComment(udata);
+  if (comment !== undefined) t.comment = comment;
   const handle = be64(a, NFTA_TABLE.HANDLE);
   if (handle !== undefined) t.handle = handle;
   return t;

@@ -185,9 +185,14 @@ function commandText(verb: Verb, obj: NftObject): string {
     return head;
   }
   switch (kind) {
+    case 'table': {
+      const { comment } = obj as Table;
+      return comment !== undefined ? `${head} { comment "${comment}"; }` : head;
+    }
     case 'chain': {
-      const h = renderChainHeader(obj as Chain);
-      return h ? `${head} { ${h} }` : head;
+      const c = obj as Chain;
+      const body = [renderChainHeader(c), c.comment !== undefined ? `comment "${c.comment}";` : ''].filter(Boolean).join(' ');
+      return body ? `${head} { ${body} }` : head;
     }
     case 'rule':
       return `${head} ${renderRuleBody(obj as Rule)}`;

@@ -1,7 +1,7 @@
 /**
- * nft's user data: a run of TLVs { u8 type; u8 len; value[len] } (libnftnl udata.c). Rule
- * comments are NFTNL_UDATA_RULE_COMMENT with a NUL-terminated string, which is what makes
- * `nft list` print `comment "..."`.
+ * nft's user data: a run of TLVs { u8 type; u8 len; value[len] } (libnftnl udata.c). Rule, table
+ * and chain comments are all TLV type 0 (NFTNL_UDATA_{RULE,TABLE,CHAIN}_COMMENT) with a
+ * NUL-terminated string, which is what makes `nft list` print `comment "..."`.
  */
 import { NetlinkDecodeError } from '../errors.js';
 import { NFTNL_UDATA_RULE_COMMENT } from './consts.js';
@@ -38,7 +38,7 @@ export function decodeUdata(buf: Buffer): UdataTlv[] {
   return out;
 }
 
-/** A rule comment as nft stores it (the NUL is included in the length). */
+/** A rule, table or chain comment as nft stores it (the NUL is included in the length). */
 export function encodeComment(comment: string): Buffer {
   const value = Buffer.concat([Buffer.from(comment, 'utf8'), Buffer.alloc(1)]);
   return encodeUdata([{ type: NFTNL_UDATA_RULE_COMMENT, value }]);
