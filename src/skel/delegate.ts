@@ -18,6 +18,7 @@ import { parseResult } from '../spec/convert.js';
 import { IMPLICIT_VERSION } from '../spec/version.js';
 import { runPlugin, type PluginIO } from './run.js';
 import type { Command, PluginContext } from './types.js';
+import { childProcess } from '../lib/builtin.js';
 
 export type DelegateCommand = Exclude<Command, 'VERSION'>;
 
@@ -213,7 +214,7 @@ async function execPlugin(file: string, env: Record<string, string>, stdin: Buff
 async function spawnOnce(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
   // Loaded only here: node:child_process pulls in streams and net (~4 ms), and the in-process
   // path, the common one, never needs it.
-  const { spawn } = await import('node:child_process');
+  const { spawn } = childProcess();
   return new Promise((resolve, reject) => {
     const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -3,9 +3,9 @@
  * FormatComment for iptables, pkg/ip/ipmasq_nftables_linux.go for nftables), so rules made by
  * either implementation are found and removed by the other.
  */
-import { createHash } from 'node:crypto';
+import { sha512Hex } from '../hash.js';
 
-const sha512hex = (text: string): string => createHash('sha512').update(text).digest('hex');
+const sha512hex = sha512Hex;
 
 /** "CNI-" + sha512(network + containerId) in hex, cut to 28 characters in all. */
 export function iptablesChainName(network: string, containerId: string): string {

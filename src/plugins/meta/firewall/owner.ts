@@ -6,7 +6,7 @@
  * prefix of their hash (the colon never occurs in a CNI name or container ID, so the forms cannot
  * collide), which keeps every comment under nft's 128-byte limit and free of blanks and quotes.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../../lib/hash.js';
 
 export interface Owner {
   network: string;
@@ -21,7 +21,7 @@ const SAFE_RE = /^[A-Za-z0-9_.\-]+$/;
 /** The part as is when it is short and plain, else "sha256:" + the first `hexLen` hex digits of its hash. */
 function part(text: string, maxLen: number, hexLen: number): string {
   if (text.length <= maxLen && SAFE_RE.test(text)) return text;
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, hexLen)}`;
+  return `sha256:${sha256Hex(text).slice(0, hexLen)}`;
 }
 
 // 13 + 32 + 1 + 64 + 1 + 15 = 126 bytes at most.
