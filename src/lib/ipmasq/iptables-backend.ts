@@ -19,6 +19,7 @@ import { byFamily, parseAddresses, type MasqAddress } from './addresses.js';
 import { IpMasqCheckError, IpMasqError } from './errors.js';
 import { iptablesChainName, iptablesComment, parseIptablesComment } from './names.js';
 import type { IpMasqAttachment, IpMasqRequest, ValidAttachment } from './types.js';
+import { iptablesMayHaveChain } from '../iptables/presence.js';
 
 const FAMILIES: readonly IptFamily[] = [4, 6];
 const MULTICAST: Record<IptFamily, string> = { 4: '224.0.0.0/4', 6: 'ff00::/8' };
@@ -75,7 +76,8 @@ function unusable(err: unknown, family: IptFamily): boolean {
 /** Remove the attachment's chain and every jump to it, in both families; absent is fine. */
 export function teardownIptables(a: IpMasqAttachment): void {
   const chain = iptablesChainName(a.network, a.containerId);
-  for (const family of FAMILIES) removeChains(family, [chain]);
+  // The POSTROUTING jump cannot exist without its chain: no chain, nothing to remove.
+  for (const family of FAMILIES) if (iptablesMayHaveChain(family, 'nat', chain)) removeChains(family, [chain]);
 }
 
 function removeChains(family: IptFamily, chains: string[]): void {

@@ -57,26 +57,59 @@ export function postroutingRules(): Rule[] {
   return [rule([...nfproto('ipv4'), ...ipDaddr('224.0.0.0/4'), ret()]), rule([...nfproto('ipv6'), ...ipDaddr('ff00::/8'), ret()]), rule([goTo(MASQ_CHECKS)])];
 }
 
+/** What of the shared layout is already in place. */
+interface LayoutState {
+  table: boolean;
+  chains: Set<string>;
+  /** postrouting holds exactly its three rules, in order. */
+  postrouting: boolean;
+}
+
+function layoutState(nft: Nftables): LayoutState {
+  if (!nft.getTable(MASQ_TABLE)) return { table: false, chains: new Set(), postrouting: false };
+  const chains = new Set(nft.listChains(MASQ_TABLE).map((c) => c.name));
+  const have = chains.has(POSTROUTING.name) ? nft.listRules(MASQ_TABLE, POSTROUTING.name).map(renderRuleBody) : [];
+  const want = postroutingRules().map(renderRuleBody);
+  return { table: true, chains, postrouting: have.length === want.length && have.every((r, i) => r === want[i]) };
+}
+
 /**
  * One transaction: table and chains made if missing, postrouting rewritten (flush + its three
- * rules), this attachment's old rules replaced by one per address.
+ * rules) if it is not exactly right, this attachment's old rules replaced by one per address.
+ * Only what is missing is sent: re-adding an existing table or base chain, like flushing, leaves
+ * the kernel work that makes releasing the socket wait for an RCU grace period (~15 ms a start).
+ * Should the layout vanish between the look and the transaction, the full form is sent again.
  */
 export function setupNftables(req: IpMasqRequest): void {
   const addrs = parseAddresses(req.ips);
-  using nft = Nftables.open();
+  using nft = Nftables.shared();
   const stale = findRules(nft, nftInstanceHash(req));
-  const tx = nft.transaction();
-  tx.add(TABLE).add(CHECKS).add(POSTROUTING).flush(POSTROUTING);
-  for (const r of postroutingRules()) tx.add(r);
-  for (const r of stale) tx.delete(r);
   const comment = nftComment(req);
-  for (const a of addrs) tx.add(masqRule(a, comment));
-  tx.run();
+  const send = (s: LayoutState) => {
+    const tx = nft.transaction();
+    if (!s.table) tx.add(TABLE);
+    if (!s.chains.has(MASQ_CHECKS)) tx.add(CHECKS);
+    if (!s.chains.has(POSTROUTING.name)) tx.add(POSTROUTING);
+    if (!s.postrouting) {
+      tx.flush(POSTROUTING);
+      for (const r of postroutingRules()) tx.add(r);
+    }
+    for (const r of stale) tx.delete(r);
+    for (const a of addrs) tx.add(masqRule(a, comment));
+    tx.run();
+  };
+  const state = layoutState(nft);
+  try {
+    send(state);
+  } catch (err) {
+    if (!state.table) throw err;
+    send({ table: false, chains: new Set(), postrouting: false });
+  }
 }
 
 /** Delete the attachment's rules (the table and chains stay, as in the reference). */
 export function teardownNftables(a: IpMasqAttachment): void {
-  using nft = Nftables.open();
+  using nft = Nftables.shared();
   const rules = findRules(nft, nftInstanceHash(a));
   if (rules.length === 0) return;
   const tx = nft.transaction();
@@ -86,7 +119,7 @@ export function teardownNftables(a: IpMasqAttachment): void {
 
 export function checkNftables(req: IpMasqRequest): void {
   const addrs = parseAddresses(req.ips);
-  using nft = Nftables.open();
+  using nft = Nftables.shared();
   const chains = nft.listChains(MASQ_TABLE).map((c) => c.name);
   if (!chains.includes(POSTROUTING.name) || !chains.includes(MASQ_CHECKS)) {
     throw new IpMasqCheckError(`ipMasq: table inet ${MASQ_TABLE.name} or its chains are missing`);
@@ -99,7 +132,7 @@ export function checkNftables(req: IpMasqRequest): void {
 
 /** Delete the network's rules whose attachment (container id and interface) is not valid. */
 export function gcNftables(network: string, valid: readonly ValidAttachment[]): void {
-  using nft = Nftables.open();
+  using nft = Nftables.shared();
   const rules = findRules(nft, `${nftNetworkHash(network)}-`);
   const keep = new Set(valid.map((v) => nftComment({ network, ifName: v.ifname, containerId: v.containerID })));
   const stale = rules.filter((r) => !keep.has(r.comment ?? ''));
@@ -112,7 +145,7 @@ export function gcNftables(network: string, valid: readonly ValidAttachment[]): 
 /** Whether nf_tables can be used here (the kernel answers a table listing). */
 export function nftablesUsable(): boolean {
   try {
-    using nft = Nftables.open();
+    using nft = Nftables.shared();
     nft.listTables('inet');
     return true;
   } catch {

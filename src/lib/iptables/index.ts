@@ -9,3 +9,4 @@ export { iptablesRestore, iptablesSave, iptablesAvailable, type RestoreOptions }
 export { removeRulesMatching, planRemoval } from './remove.js';
 export { quoteComment, buildRestoreText, deleteLineFor, missingChains, BUILTIN_CHAINS } from './restore-text.js';
 export { parseIptablesSave } from './save-parse.js';
+export { iptablesMayHaveChain } from './presence.js';

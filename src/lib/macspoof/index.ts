@@ -84,7 +84,7 @@ export function setupSpoofCheck(spec: SpoofCheckSpec): void {
   const id = spoofCheckId(spec.containerId, spec.ifName);
   const rules = spoofCheckRules(spec);
   try {
-    using nft = Nftables.open();
+    using nft = Nftables.shared();
     const stale = preroutingRulesOf(nft, id);
     const ifaceChain: Chain = { table: SPOOFCHK_TABLE, name: ifaceChainName(id) };
     const macChain: Chain = { table: SPOOFCHK_TABLE, name: macChainName(id) };
@@ -105,7 +105,7 @@ export function teardownSpoofCheck(containerId: string, ifName: string): void {
 
 function removeIds(ids: readonly string[]): void {
   try {
-    using nft = Nftables.open();
+    using nft = Nftables.shared();
     const chains = new Set(nft.listChains(SPOOFCHK_TABLE).map((c) => c.name));
     const wanted = new Set(ids.map(ruleComment));
     const jumps = nft.listRules(SPOOFCHK_TABLE, PREROUTING.name).filter((r) => r.comment !== undefined && wanted.has(r.comment));
@@ -147,7 +147,7 @@ export function gcSpoofChecks(gc: SpoofCheckGc): void {
   const keep = new Set(gc.valid.map((v) => ruleComment(spoofCheckId(v.containerID, v.ifname))));
   let stale: string[];
   try {
-    using nft = Nftables.open();
+    using nft = Nftables.shared();
     stale = nft
       .listRules(SPOOFCHK_TABLE, PREROUTING.name)
       .filter((r) => r.comment?.startsWith('macspoofchk-') && !keep.has(r.comment))

@@ -20,6 +20,7 @@ import { decodeRule, type Rule } from './rule.js';
 import { decodeSet, decodeSetElems, formatElems, type NftSet } from './set.js';
 import { decodeTable, type Table } from './table.js';
 import { Transaction } from './transaction.js';
+import * as fs from 'node:fs';
 
 /** Make room for a batch before sending it: called with the batch's messages. */
 type BufferSizer = (messages: readonly NftMessage[]) => void;
@@ -52,6 +53,14 @@ function isNoEnt(err: unknown): boolean {
   return err instanceof NetlinkError && err.code === 'ENOENT';
 }
 
+const shared = new Map<string, Nftables>();
+
+/** Identity of the calling thread's netns (device and inode of its nsfs file). */
+function currentNetnsKey(): string {
+  const st = fs.statSync('/proc/thread-self/ns/net');
+  return `${st.dev}:${st.ino}`;
+}
+
 export class Nftables implements Disposable {
   private readonly channel: NetlinkChannel;
   /** Batches use their own sequence range so they never collide with the channel's requests. */
@@ -77,6 +86,26 @@ export class Nftables implements Disposable {
   static openIn(ns: string | number | Netns): Nftables {
     return withNetns(ns, () => Nftables.open());
   }
+
+  /**
+   * One connection for the rest of the process in the calling thread's current netns, for plugins
+   * (short-lived processes). Closing an NETLINK_NETFILTER socket right after a transaction that
+   * deleted anything blocks for an RCU grace period (~10 ms here: the kernel flushes nf_tables'
+   * destroy work on release); left open, it is released at exit, by when that grace period has
+   * usually passed while the plugin did its other work. close() and dispose do nothing on it.
+   */
+  static shared(): Nftables {
+    const key = currentNetnsKey();
+    let nft = shared.get(key);
+    if (!nft) {
+      nft = Nftables.open();
+      nft.keepOpen = true;
+      shared.set(key, nft);
+    }
+    return nft;
+  }
+
+  private keepOpen = false;
 
   /** A new transaction whose run() sends through this connection. */
   transaction(): Transaction {
@@ -150,7 +179,7 @@ export class Nftables implements Disposable {
   }
 
   close(): void {
-    this.channel.close();
+    if (!this.keepOpen) this.channel.close();
   }
   [Symbol.dispose](): void {
     this.close();

@@ -25,7 +25,7 @@ function readState(nft: Nftables): NftState {
 }
 
 export class NftablesBackend implements FirewallBackend {
-  constructor(private readonly connect: () => Nftables = () => Nftables.open()) {}
+  constructor(private readonly connect: () => Nftables = () => Nftables.shared()) {}
 
   add(rules: AttachmentRules): void {
     this.transact((tx, state) => planAdd(tx, state, rules));
