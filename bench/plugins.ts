@@ -1,6 +1,8 @@
 /**
  * Plugin start-up and operation cost of dist/cni run directly as a runtime runs it (a symlink in
- * CNI_PATH, CNI_* environment, config on stdin), beside the bundled Node's bare start.
+ * CNI_PATH, CNI_* environment, config on stdin), beside the bundled Node's bare start. The plugins
+ * run inside a scratch "host" netns (forked while the thread is in it): the bridge, its sysctls and
+ * addresses never touch the machine's own network.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { median, table } from './measure.js';
+import { withNetns } from '../src/lib/ns/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -24,11 +27,14 @@ export function benchPlugins(cni: string, runs: number): string {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-bench-'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-bench-ipam-'));
   const nsName = `cni-bench-${process.pid}`;
-  const bridge = `cnibench${process.pid % 10000}`;
+  const hostNsName = `cni-bench-host-${process.pid}`;
+  const bridge = 'cnibench0';
   try {
     const inst = spawnSync(cni, ['install', bin, '--link'], { encoding: 'utf8' });
     if (inst.status !== 0) throw new Error(inst.stderr);
     spawnSync('ip', ['netns', 'add', nsName]);
+    spawnSync('ip', ['netns', 'add', hostNsName]);
+    const inHost = (f: () => number) => withNetns(`/run/netns/${hostNsName}`, f);
     const nsPath = `/run/netns/${nsName}`;
     const env = (command: string) => ({ PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: 'bench', CNI_NETNS: nsPath, CNI_IFNAME: 'eth0', CNI_PATH: bin });
     const loConf = JSON.stringify({ cniVersion: '1.1.0', name: 'bench-lo', type: 'loopback' });
@@ -48,8 +54,8 @@ export function benchPlugins(cni: string, runs: number): string {
       sample('version', timeRun(path.join(bin, 'loopback'), [], { CNI_COMMAND: 'VERSION' }));
       sample('loAdd', timeRun(path.join(bin, 'loopback'), [], env('ADD'), loConf));
       sample('loDel', timeRun(path.join(bin, 'loopback'), [], env('DEL'), loConf));
-      sample('brAdd', timeRun(path.join(bin, 'bridge'), [], env('ADD'), brConf));
-      sample('brDel', timeRun(path.join(bin, 'bridge'), [], env('DEL'), brConf));
+      sample('brAdd', inHost(() => timeRun(path.join(bin, 'bridge'), [], env('ADD'), brConf)));
+      sample('brDel', inHost(() => timeRun(path.join(bin, 'bridge'), [], env('DEL'), brConf)));
     }
     const m = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<string, number>;
     const rows: (string | number)[][] = [['dist/cni, run as a runtime runs it', 'median ms', 'x bare node']];
@@ -62,7 +68,7 @@ export function benchPlugins(cni: string, runs: number): string {
     return `${table(rows)}\n(${runs} runs each, interleaved, medians)\n`;
   } finally {
     spawnSync('ip', ['netns', 'delete', nsName]);
-    spawnSync('ip', ['link', 'delete', bridge]);
+    spawnSync('ip', ['netns', 'delete', hostNsName]); // takes the bridge with it
     fs.rmSync(bin, { recursive: true, force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,7 +1,9 @@
 /**
  * Multicall entry. basename(argv0) picks the plugin (a symlink named `bridge` in CNI_PATH runs
  * bridge); `cni <plugin>` runs it too; plain `cni` is the command-line tool. Everything past this
- * file is loaded lazily so a plugin start pays only for what it runs.
+ * file is loaded lazily so a plugin start pays only for what it runs. The executable carries two
+ * bundles of this entry: everything, and plugins only (no CLI: a smaller script and code cache
+ * to load on every plugin start).
  */
 import * as path from 'node:path';
 import { findPlugin } from './plugins/registry.js';
@@ -33,11 +35,22 @@ async function main(): Promise<number> {
       const { runPluginFromProcess } = await import('./skel/process.js');
       return runPluginFromProcess(asPlugin);
     }
-    const { runCli } = await import('./cli/index.js');
-    return runCli(args);
+    // The plugins-only bundle (build.ts) drops the CLI here: the SEA entry gives it plugin starts
+    // only. (An if/else on the build-time constant, so esbuild removes the dead branch's import.)
+    if (process.env.CNI_BUNDLE_PLUGINS_ONLY) {
+      return pluginsOnly(name);
+    } else {
+      const { runCli } = await import('./cli/index.js');
+      return runCli(args);
+    }
   }
   const { unknownNameHelp } = await import('./cli/unknown-name.js');
   process.stderr.write(unknownNameHelp(name));
+  return 1;
+}
+
+function pluginsOnly(name: string): number {
+  process.stderr.write(`cni: "${name}" is not a plugin; this bundle serves plugins only\n`);
   return 1;
 }
 

@@ -1,11 +1,13 @@
 /**
- * Profile-guided V8 code cache for dist/cni: run real plugin invocations of the bundle (through
+ * Profile-guided V8 code caches for dist/cni: run real plugin invocations of the bundle (through
  * tools/warm-code-cache.cjs, with the SEA base Node) and keep the code cache they leave, so a
- * plugin start finds the functions it runs already compiled. Each pass starts from the previous
- * pass's cache and adds what it compiled. The plugin passes run inside a scratch "host" netns
- * (`ip netns exec`), so their bridge and sysctls never touch the build machine's own network.
- * Needs root and iproute2; without them, or if a pass fails, the cache holds what the passes so
- * far compiled (at least the top level).
+ * plugin start finds the functions it runs already compiled. One cache per plugin (a cache holding
+ * every plugin's code costs each start ~3 ms more to load): src/sea/main.cts picks the one named
+ * after the invoked plugin, else the top-level-only floor (the CLI, VERSION).
+ * Passes of a plugin run in order, each starting from the previous pass's cache. The plugin passes
+ * run inside scratch namespaces (`ip netns exec` for the "host"), so their bridges, sysctls and
+ * rules never touch the build machine's own network. Needs root and iproute2; without them, or
+ * when a pass fails, a plugin gets what the passes before compiled (at least the floor).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,20 +22,62 @@ interface Pass {
 
 export interface WarmOptions {
   node: string;
+  /** The whole bundle (CLI and plugins): the floor cache is made for it. */
   bundle: string;
+  /** The plugins-only bundle: the per-plugin caches are made for it. */
+  pluginBundle: string;
   koffiNative: string;
-  out: string;
+  /** Plugin names the executable serves: one cache each. */
+  plugins: readonly string[];
+  /** Directory for the caches: `floor` and one file per plugin. */
+  outDir: string;
   log: (s: string) => void;
 }
 
 const HELPER = path.join(path.dirname(new URL(import.meta.url).pathname), 'warm-code-cache.cjs');
 
-function runPass(o: WarmOptions, cacheIn: string | undefined, out: string, pass: Pass, hostNs?: string): boolean {
+function runPass(o: WarmOptions, bundle: string, cacheIn: string | undefined, out: string, pass: Pass, hostNs?: string): boolean {
   const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_WARMUP_KOFFI_NATIVE: o.koffiNative, WARM_ARGS: pass.args, ...pass.env };
-  const argv = [o.node, HELPER, o.bundle, out, cacheIn ?? ''];
+  const argv = [o.node, HELPER, bundle, out, cacheIn ?? ''];
   const [cmd, ...args] = hostNs ? ['ip', 'netns', 'exec', hostNs, ...argv] : argv;
   const r = spawnSync(cmd!, args, { env, input: pass.stdin, encoding: 'utf8', timeout: 30_000 });
   return r.status === 0 && fs.existsSync(out);
+}
+
+/** The invocations that warm each plugin's cache, in order (ADD before DEL). */
+function workloads(scratch: string, ns: string, bridge: string): Record<string, Pass[]> {
+  // An IPAM stand-in for the bridge/ptp passes: outside the executable delegation execs; their
+  // in-process host-local code is warmed by host-local passes in the same chain.
+  const fakeIpam = path.join(scratch, 'bin');
+  fs.mkdirSync(fakeIpam, { recursive: true });
+  fs.writeFileSync(path.join(fakeIpam, 'host-local'), `#!/bin/sh\ncat >/dev/null\nif [ "$CNI_COMMAND" = ADD ]; then echo '{"cniVersion":"1.1.0","ips":[{"address":"10.254.99.2/24","gateway":"10.254.99.1"}],"routes":[{"dst":"0.0.0.0/0"}]}'; fi\n`, { mode: 0o755 });
+  const common = { CNI_CONTAINERID: 'warm', CNI_NETNS: `/run/netns/${ns}`, CNI_IFNAME: 'eth0', CNI_PATH: fakeIpam };
+  const pass = (plugin: string, command: string, conf: object, ifName = 'eth0'): Pass => ({ args: plugin, env: { ...common, CNI_IFNAME: ifName, CNI_COMMAND: command }, stdin: JSON.stringify(conf) });
+  const v = '1.1.0';
+  const ipam = { cniVersion: v, name: 'warm', type: 'host-local', ipam: { type: 'host-local', dataDir: path.join(scratch, 'ipam'), ranges: [[{ subnet: '10.254.99.0/24' }]] } };
+  const hostLocal = [pass('host-local', 'ADD', ipam), pass('host-local', 'DEL', ipam)];
+  const bridgeConf = { cniVersion: v, name: 'warm', type: 'bridge', bridge, isGateway: true, ipMasq: true, ipam: { type: 'host-local' } };
+  const ptpConf = { cniVersion: v, name: 'warm', type: 'ptp', ipMasq: true, ipam: { type: 'host-local' } };
+  const lo = { cniVersion: v, name: 'warm', type: 'loopback' };
+  // What the bridge pass returned, near enough for the meta plugins that follow it in a chain.
+  const prevResult = {
+    cniVersion: v,
+    interfaces: [{ name: bridge }, { name: 'veth0' }, { name: 'eth0', sandbox: `/run/netns/${ns}` }],
+    ips: [{ interface: 2, address: '10.254.99.2/24', gateway: '10.254.99.1' }],
+  };
+  const portMappings = [{ hostPort: 18081, containerPort: 80, protocol: 'tcp' }, { hostPort: 18082, containerPort: 53, protocol: 'udp' }];
+  const portmap = { cniVersion: v, name: 'warm', type: 'portmap', runtimeConfig: { portMappings }, prevResult };
+  const firewall = { cniVersion: v, name: 'warm', type: 'firewall', prevResult };
+  // The meta plugins need the bridge in place (routes to the container), made by a bridge pass.
+  const withBridge = (passes: Pass[]) => [pass('bridge', 'ADD', bridgeConf), ...passes, pass('bridge', 'DEL', bridgeConf)];
+  return {
+    loopback: [pass('loopback', 'ADD', lo), pass('loopback', 'DEL', lo)],
+    bridge: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), ...hostLocal],
+    ptp: [pass('ptp', 'ADD', ptpConf), pass('ptp', 'DEL', ptpConf), ...hostLocal],
+    'host-local': hostLocal,
+    portmap: withBridge([pass('portmap', 'ADD', portmap), pass('portmap', 'DEL', portmap)]),
+    firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
+  };
 }
 
 export function warmCodeCache(o: WarmOptions): void {
@@ -41,50 +85,37 @@ export function warmCodeCache(o: WarmOptions): void {
   const ns = `cni-warm-${process.pid}`;
   const hostNs = `cni-warm-host-${process.pid}`;
   const bridge = 'cniwarm0';
-  let cache: string | undefined;
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const floor = path.join(o.outDir, 'floor');
+  const pluginFloor = path.join(scratch, 'plugin-floor');
   try {
-    // Pass 0 compiles only the top level: the floor when nothing else can run.
-    const floor = path.join(scratch, 'c0');
-    if (!runPass(o, undefined, floor, { args: 'loopback', env: { CNI_COMMAND: 'VERSION' }, stdin: '' })) throw new Error('the bundle does not start');
-    cache = floor;
+    // A floor compiles only the top level: for the CLI, and for a plugin without a workload.
+    const version: Pass = { args: 'loopback', env: { CNI_COMMAND: 'VERSION' }, stdin: '' };
+    if (!runPass(o, o.bundle, undefined, floor, version) || !runPass(o, o.pluginBundle, undefined, pluginFloor, version)) throw new Error('the bundle does not start');
     const root = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'add', ns]).status === 0 && spawnSync('ip', ['netns', 'add', hostNs]).status === 0;
-    if (!root) {
-      o.log('code cache: not root (or no iproute2), top-level code only\n');
-      return;
-    }
-    // An IPAM stand-in for the bridge pass: outside the executable delegation execs, and the
-    // host-local code is warmed by its own pass.
-    const fakeIpam = path.join(scratch, 'bin');
-    fs.mkdirSync(fakeIpam);
-    fs.writeFileSync(path.join(fakeIpam, 'host-local'), `#!/bin/sh\ncat >/dev/null\nif [ "$CNI_COMMAND" = ADD ]; then echo '{"cniVersion":"1.1.0","ips":[{"address":"10.254.99.2/24","gateway":"10.254.99.1"}],"routes":[{"dst":"0.0.0.0/0"}]}'; fi\n`, { mode: 0o755 });
-    const dataDir = path.join(scratch, 'ipam');
-    const common = { CNI_CONTAINERID: 'warm', CNI_NETNS: `/run/netns/${ns}`, CNI_IFNAME: 'eth0', CNI_PATH: fakeIpam };
-    const bridgeConf = JSON.stringify({ cniVersion: '1.1.0', name: 'warm', type: 'bridge', bridge, isGateway: true, ipam: { type: 'host-local' } });
-    const ipamConf = JSON.stringify({ cniVersion: '1.1.0', name: 'warm', type: 'host-local', ipam: { type: 'host-local', dataDir, ranges: [[{ subnet: '10.254.99.0/24' }]] } });
-    const loConf = JSON.stringify({ cniVersion: '1.1.0', name: 'warm', type: 'loopback' });
-    const passes: [string, Pass][] = [
-      ['bridge ADD', { args: 'bridge', env: { ...common, CNI_COMMAND: 'ADD' }, stdin: bridgeConf }],
-      ['bridge DEL', { args: 'bridge', env: { ...common, CNI_COMMAND: 'DEL' }, stdin: bridgeConf }],
-      ['host-local ADD', { args: 'host-local', env: { ...common, CNI_COMMAND: 'ADD' }, stdin: ipamConf }],
-      ['host-local DEL', { args: 'host-local', env: { ...common, CNI_COMMAND: 'DEL' }, stdin: ipamConf }],
-      ['loopback ADD', { args: 'loopback', env: { ...common, CNI_COMMAND: 'ADD' }, stdin: loConf }],
-      ['loopback DEL', { args: 'loopback', env: { ...common, CNI_COMMAND: 'DEL' }, stdin: loConf }],
-    ];
-    const done: string[] = [];
-    for (const [i, [label, pass]] of passes.entries()) {
-      const next = path.join(scratch, `c${i + 1}`);
-      if (!runPass(o, cache, next, pass, hostNs)) {
-        o.log(`code cache: warm-up pass "${label}" failed; keeping the passes before it\n`);
-        break;
+    if (!root) o.log('code cache: not root (or no iproute2), top-level code only\n');
+    const plans = root ? workloads(scratch, ns, bridge) : {};
+    const summary: string[] = [];
+    for (const plugin of o.plugins) {
+      let cache = pluginFloor;
+      let done = 0;
+      const passes = plans[plugin] ?? [];
+      for (const [i, p] of passes.entries()) {
+        const next = path.join(scratch, `${plugin}-${i}`);
+        if (!runPass(o, o.pluginBundle, cache, next, p, hostNs)) {
+          o.log(`code cache: ${plugin} warm-up pass ${i + 1} (${p.args} ${p.env.CNI_COMMAND}) failed; keeping the passes before it\n`);
+          break;
+        }
+        cache = next;
+        done++;
       }
-      cache = next;
-      done.push(label);
+      fs.copyFileSync(cache, path.join(o.outDir, plugin));
+      summary.push(`${plugin} ${done}/${passes.length}`);
     }
-    o.log(`code cache warmed by: ${done.join(', ')}\n`);
+    o.log(`code caches (warm-up passes): ${summary.join(', ')}\n`);
   } finally {
-    if (cache) fs.copyFileSync(cache, o.out);
     spawnSync('ip', ['netns', 'delete', ns]);
-    spawnSync('ip', ['netns', 'delete', hostNs]); // takes the bridge and the host veths with it
+    spawnSync('ip', ['netns', 'delete', hostNs]); // takes the bridges and the host veths with it
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,19 +1,33 @@
-// The single executable's entry. It runs the real bundle (SEA asset "cni.js") through vm.Script with
-// a V8 code cache made at build time by running real plugin work (tools/warm-code-cache.cjs), so
-// the functions a plugin start executes arrive compiled. Node's own SEA code cache holds only the
-// top-level code. A cache V8 rejects (other V8, other flags) only costs the compile it would save.
+// The single executable's entry. It runs a bundle (SEA asset "plugins.js" for a plugin start,
+// "cni.js" with the CLI for anything else) through vm.Script with a V8 code cache made at build time by running real plugin work (tools/warm-code-cache.ts): one
+// per plugin ("cni.cache.<name>"), else the top-level-only "cni.cache", so the functions a plugin
+// start executes arrive compiled. Node's own SEA code cache holds only the top-level code. A cache
+// V8 rejects (other V8, other flags) only costs the compile it would have saved.
 import * as vm from 'node:vm';
 import * as sea from 'node:sea';
 import { WRAPPER_HEAD, WRAPPER_TAIL, SCRIPT_FILENAME } from './wrapper.cjs';
 
-// getRawAsset: a view of the executable's own mapped bytes, no copy (the bundle is ASCII).
-const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset('cni.js')).toString('latin1') + WRAPPER_TAIL;
-let cachedData: Buffer | undefined;
-try {
-  cachedData = Buffer.from(sea.getRawAsset('cni.cache'));
-} catch {
-  // built without a cache
+/** The plugin this start will run (symlink name, or `cni <plugin>`): its cache holds its code. */
+function invokedPlugin(): string {
+  const slash = process.argv0.lastIndexOf('/');
+  const name = process.argv0.slice(slash + 1);
+  return name === 'cni' ? (process.argv[2] ?? '') : name;
 }
+
+function rawAsset(key: string): Buffer | undefined {
+  try {
+    return Buffer.from(sea.getRawAsset(key));
+  } catch {
+    return undefined; // no such asset
+  }
+}
+
+// A plugin start runs the plugins-only bundle with that plugin's cache; anything else the whole one.
+const pluginCache = rawAsset(`cni.cache.${invokedPlugin()}`);
+const bundle = pluginCache ? 'plugins.js' : 'cni.js';
+const cachedData = pluginCache ?? rawAsset('cni.cache');
+// getRawAsset: a view of the executable's own mapped bytes, no copy (the bundles are ASCII).
+const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset(bundle)).toString('latin1') + WRAPPER_TAIL;
 const script = new vm.Script(source, { filename: SCRIPT_FILENAME, cachedData });
 const fn = script.runInThisContext() as (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
 fn(module.exports, require, module, SCRIPT_FILENAME, '.');
