@@ -4,7 +4,7 @@
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optBool, optInt, optString } from './fields.js';
+import { optBool, optInt, optString } from '../../../lib/config-fields.js';
 import { requestedMac } from './mac.js';
 import { collectVlanTrunk } from './vlan-trunk.js';
 

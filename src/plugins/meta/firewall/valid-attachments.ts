@@ -1,23 +1,8 @@
-/**
- * GC's list of attachments to keep: `cni.dev/valid-attachments` (or the older
- * `cni.dev/attachments`). Without it GC would remove every rule of the network, so it refuses.
- */
-import { invalidConfig } from '../../../spec/errors.js';
+/** GC's attachments to keep, as firewall owners of this network (see src/skel/valid-attachments.ts). */
 import type { NetConf } from '../../../spec/types.js';
+import { validAttachments as parse } from '../../../skel/valid-attachments.js';
 import type { Owner } from './owner.js';
 
-const VALID_KEYS = ['cni.dev/valid-attachments', 'cni.dev/attachments'] as const;
-
 export function validAttachments(conf: NetConf): Owner[] {
-  const key = VALID_KEYS.find((k) => conf[k] !== undefined && conf[k] !== null);
-  if (!key) throw invalidConfig(`GC needs "${VALID_KEYS[0]}" (the attachments to keep)`);
-  const raw: unknown = conf[key];
-  if (!Array.isArray(raw)) throw invalidConfig(`${key}: expected an array`);
-  return raw.map((a: unknown, i): Owner => {
-    const o = (typeof a === 'object' && a !== null ? a : {}) as Record<string, unknown>;
-    if (typeof o.containerID !== 'string' || typeof o.ifname !== 'string') {
-      throw invalidConfig(`${key}[${i}]: expected {"containerID": string, "ifname": string}`);
-    }
-    return { network: conf.name, containerId: o.containerID, ifName: o.ifname };
-  });
+  return parse(conf).map((a) => ({ network: conf.name, containerId: a.containerID, ifName: a.ifname }));
 }

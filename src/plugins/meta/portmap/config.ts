@@ -8,7 +8,7 @@
 import type { NetConf } from '../../../spec/types.js';
 import { CniError, ErrorCode, invalidConfig } from '../../../spec/errors.js';
 import { checkIptablesConditions, compileNftConditions, conditionsSyntax, type ConditionsKey } from './conditions.js';
-import { optBool, optInt, optString, optStringArray, present } from './fields.js';
+import { optBool, optInt, optString, optStringArray, present } from '../../../lib/config-fields.js';
 import { parsePortMappings, type PortMapping } from './mappings.js';
 
 export type Backend = 'iptables' | 'nftables';

@@ -14,6 +14,7 @@ import { PortmapCheckError, PortmapSetupError, PortmapTeardownError } from './er
 import { enableLocalnetRouting } from './localnet.js';
 import { udpHostPorts } from './mappings.js';
 import { forwardTargets, type Owner } from './target.js';
+import { validAttachments } from '../../../skel/valid-attachments.js';
 
 const owner = (conf: PortmapConf, ctx: PluginContext): Owner => ({ network: conf.name, containerId: ctx.args.containerId });
 
@@ -87,21 +88,9 @@ export async function checkPortmap(conf: PortmapConf, ctx: PluginContext): Promi
   }
 }
 
-const VALID_KEYS = ['cni.dev/valid-attachments', 'cni.dev/attachments'] as const;
-
-/** Container IDs of the attachments to keep; a GC without the list is refused rather than guessed. */
+/** Container IDs of the attachments to keep (see src/skel/valid-attachments.ts). */
 export function keptContainers(conf: NetConf): Set<string> {
-  const key = VALID_KEYS.find((k) => conf[k] !== undefined && conf[k] !== null);
-  if (!key) throw invalidConfig(`GC needs "${VALID_KEYS[0]}" (the attachments to keep)`);
-  const raw: unknown = conf[key];
-  if (!Array.isArray(raw)) throw invalidConfig(`${key}: expected an array`);
-  return new Set(
-    raw.map((a: unknown, i) => {
-      const id = typeof a === 'object' && a !== null ? (a as Record<string, unknown>).containerID : undefined;
-      if (typeof id !== 'string') throw invalidConfig(`${key}[${i}]: expected {"containerID": string, "ifname": string}`);
-      return id;
-    }),
-  );
+  return new Set(validAttachments(conf).map((a) => a.containerID));
 }
 
 export async function gcPortmap(conf: PortmapConf): Promise<void> {

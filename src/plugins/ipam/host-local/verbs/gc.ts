@@ -5,28 +5,16 @@
  * errors and reports them all.
  */
 import type { PluginContext } from '../../../../skel/types.js';
-import { invalidConfig } from '../../../../spec/errors.js';
 import type { NetConf } from '../../../../spec/types.js';
 import type { HostLocalConf } from '../config/types.js';
 import { collectGarbage } from '../reservations.js';
 import type { AttachmentKey } from '../store/store.js';
 import { combinedFailure, storeDir, withLockedStore, type HostLocalDeps } from './deps.js';
+import { validAttachments as parseValidAttachments } from '../../../../skel/valid-attachments.js';
 
-const VALID_KEYS = ['cni.dev/valid-attachments', 'cni.dev/attachments'] as const;
-
-/** A GC without the list would release everything: refuse rather than guess. */
+/** The attachments to keep, as store keys (see src/skel/valid-attachments.ts). */
 export function validAttachments(conf: NetConf): AttachmentKey[] {
-  const key = VALID_KEYS.find((k) => conf[k] !== undefined && conf[k] !== null);
-  if (!key) throw invalidConfig(`GC needs "${VALID_KEYS[0]}" (the attachments to keep)`);
-  const raw: unknown = conf[key];
-  if (!Array.isArray(raw)) throw invalidConfig(`${key}: expected an array`);
-  return raw.map((a: unknown, i) => {
-    const o = (typeof a === 'object' && a !== null ? a : {}) as Record<string, unknown>;
-    if (typeof o.containerID !== 'string' || typeof o.ifname !== 'string') {
-      throw invalidConfig(`${key}[${i}]: expected {"containerID": string, "ifname": string}`);
-    }
-    return { containerId: o.containerID, ifName: o.ifname };
-  });
+  return parseValidAttachments(conf).map((a) => ({ containerId: a.containerID, ifName: a.ifname }));
 }
 
 export function gc(conf: HostLocalConf, ctx: PluginContext, deps: HostLocalDeps): void {

@@ -2,12 +2,16 @@
  * Typed reads of optional config keys. JSON null counts as absent (Go's json leaves the default);
  * a value of the wrong type is code 7 naming the key, like the reference's "failed to load netconf".
  */
-import { invalidConfig } from '../../../spec/errors.js';
+import { invalidConfig } from '../spec/errors.js';
 
 type Raw = Record<string, unknown>;
 
 function wrongType(key: string, want: string, v: unknown): never {
   throw invalidConfig(`failed to load netconf: "${key}" must be ${want}, got ${JSON.stringify(v)}`);
+}
+
+export function present(raw: Raw, key: string): boolean {
+  return raw[key] !== undefined && raw[key] !== null;
 }
 
 export function optBool(raw: Raw, key: string, dflt: boolean): boolean {
@@ -26,4 +30,11 @@ export function optString(raw: Raw, key: string): string | undefined {
   const v = raw[key];
   if (v === undefined || v === null) return undefined;
   return typeof v === 'string' ? v : wrongType(key, 'a string', v);
+}
+
+export function optStringArray(raw: Raw, key: string): string[] | undefined {
+  const v = raw[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) wrongType(key, 'an array of strings', v);
+  return v as string[];
 }
