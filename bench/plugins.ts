@@ -1,6 +1,7 @@
 /**
- * Plugin start-up and operation cost of dist/cni run directly as a runtime runs it (a symlink in
- * CNI_PATH, CNI_* environment, config on stdin), beside the bundled Node's bare start. The plugins
+ * Plugin start-up and operation cost of dist/cni run directly as a runtime runs it: installed as a
+ * user installs it (`cni install DIR` copies the executable and links each plugin name to it),
+ * CNI_* environment, config on stdin; beside the bundled Node's bare start. The plugins
  * run inside a scratch "host" netns (forked while the thread is in it): the bridge, its sysctls and
  * addresses never touch the machine's own network.
  */
@@ -30,7 +31,7 @@ export function benchPlugins(cni: string, runs: number): string {
   const hostNsName = `cni-bench-host-${process.pid}`;
   const bridge = 'cnibench0';
   try {
-    const inst = spawnSync(cni, ['install', bin, '--link'], { encoding: 'utf8' });
+    const inst = spawnSync(cni, ['install', bin], { encoding: 'utf8' });
     if (inst.status !== 0) throw new Error(inst.stderr);
     spawnSync('ip', ['netns', 'add', nsName]);
     spawnSync('ip', ['netns', 'add', hostNsName]);

@@ -66,7 +66,7 @@ export async function benchReference(cni: string, runs: number): Promise<string>
     return `/run/netns/${name}`;
   };
   try {
-    const inst = spawnSync(cni, ['install', ourBin, '--link'], { encoding: 'utf8' });
+    const inst = spawnSync(cni, ['install', ourBin], { encoding: 'utf8' });
     if (inst.status !== 0) throw new Error(inst.stderr);
     const hostNs = netns(`cni-bench-host-${process.pid}`);
     spawnSync('ip', ['netns', 'exec', `cni-bench-host-${process.pid}`, 'ip', 'link', 'set', 'lo', 'up']);
