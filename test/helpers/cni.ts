@@ -23,6 +23,8 @@ export interface PluginCall {
   args?: string;
   config?: object | string;
   env?: Record<string, string>;
+  /** Run the plugin inside this named netns (`ip netns exec`), as a plugin run by a runtime there. */
+  inNetns?: string;
 }
 
 /**
@@ -51,7 +53,9 @@ export class CniBinDir {
     if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
     if (call.args !== undefined) env.CNI_ARGS = call.args;
     const input = call.config === undefined ? '' : typeof call.config === 'string' ? call.config : JSON.stringify(call.config);
-    const r = spawnSync(path.join(this.dir, plugin), [], { env, input, encoding: 'utf8', timeout: 60_000 });
+    const file = path.join(this.dir, plugin);
+    const [cmd, ...argv] = call.inNetns ? ['ip', 'netns', 'exec', call.inNetns, file] : [file];
+    const r = spawnSync(cmd!, argv, { env, input, encoding: 'utf8', timeout: 60_000 });
     if (r.error) throw r.error;
     let json: any;
     try {

@@ -5,7 +5,7 @@
  * on its own subnet with no route back to the containers) are further namespaces. cleanup()
  * removes every namespace and the host-local dataDir.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -88,21 +88,7 @@ export class HostNsFixture {
 
   /** Run a plugin (through the CNI_PATH symlink) inside the host namespace. */
   run(bin: CniBinDir, plugin: string, call: PluginCall): PluginRun {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_COMMAND: call.command, CNI_PATH: bin.dir, ...call.env };
-    if (call.containerId !== undefined) env.CNI_CONTAINERID = call.containerId;
-    if (call.netns !== undefined) env.CNI_NETNS = call.netns;
-    if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
-    if (call.args !== undefined) env.CNI_ARGS = call.args;
-    const input = call.config === undefined ? '' : typeof call.config === 'string' ? call.config : JSON.stringify(call.config);
-    const r = spawnSync('ip', ['netns', 'exec', this.host.name, path.join(bin.dir, plugin)], { env, input, encoding: 'utf8', timeout: 60_000 });
-    if (r.error) throw r.error;
-    let json: any;
-    try {
-      json = r.stdout.trim() ? JSON.parse(r.stdout) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
+    return bin.run(plugin, { ...call, inNetns: this.host.name });
   }
 
   /** `nft list ruleset` of the host namespace. */

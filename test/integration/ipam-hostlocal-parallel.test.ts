@@ -7,20 +7,9 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { CniBinDir } from '../helpers/cni.js';
+import { runAsync } from '../helpers/spawn.js';
 
-function run(file: string, env: Record<string, string>, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, [], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 test('50 parallel ADDs get 50 distinct addresses; 50 parallel DELs release them all', async () => {
   const bin = new CniBinDir();
@@ -29,7 +18,7 @@ test('50 parallel ADDs get 50 distinct addresses; 50 parallel DELs release them 
     const conf = JSON.stringify({ cniVersion: '1.1.0', name: 'par', type: 'host-local', ipam: { type: 'host-local', dataDir, ranges: [[{ subnet: '10.250.0.0/26' }]] } });
     const env = (command: string, i: number) => ({ PATH: process.env.PATH ?? '', CNI_COMMAND: command, CNI_CONTAINERID: `par-${i}`, CNI_NETNS: '/proc/self/ns/net', CNI_IFNAME: 'eth0', CNI_PATH: bin.dir });
     const ids = Array.from({ length: 50 }, (_, i) => i);
-    const adds = await Promise.all(ids.map((i) => run(path.join(bin.dir, 'host-local'), env('ADD', i), conf)));
+    const adds = await Promise.all(ids.map((i) => runAsync(path.join(bin.dir, 'host-local'), env('ADD', i), conf)));
     for (const r of adds) assert.is(r.code, 0, r.stdout + r.stderr);
     const addresses = adds.map((r) => JSON.parse(r.stdout).ips[0].address as string);
     assert.is(new Set(addresses).size, 50, `distinct: ${addresses.sort().join(' ')}`);
@@ -39,7 +28,7 @@ test('50 parallel ADDs get 50 distinct addresses; 50 parallel DELs release them 
     for (const f of files) assert.match(fs.readFileSync(path.join(dir, f), 'utf8'), /^par-\d+\r\neth0$/, `${f} is complete`);
     assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temp file left');
 
-    const dels = await Promise.all(ids.map((i) => run(path.join(bin.dir, 'host-local'), env('DEL', i), conf)));
+    const dels = await Promise.all(ids.map((i) => runAsync(path.join(bin.dir, 'host-local'), env('DEL', i), conf)));
     for (const r of dels) assert.is(r.code, 0, r.stdout + r.stderr);
     assert.equal(fs.readdirSync(dir).filter((f) => /^\d/.test(f)), [], 'all released');
   } finally {

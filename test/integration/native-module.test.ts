@@ -7,22 +7,11 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { CniBinDir } from '../helpers/cni.js';
+import { runAsync } from '../helpers/spawn.js';
 import { makeNetns } from '../helpers/netns.js';
 import { sh, shOk } from '../helpers/sh.js';
 
-function runAsync(file: string, env: Record<string, string>, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, [], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 test('20 first starts at once share one native file and all succeed', async () => {
   const bin = new CniBinDir();
