@@ -4,7 +4,9 @@
 // file, so it is written once to a content-addressed path and loaded from there. The hash is
 // computed at build time (hashing at run time costs ~10 ms). Writes go to a temp name then rename,
 // so parallel plugin starts never see a half-written file. A directory on a noexec mount makes
-// dlopen fail, so several places are tried in turn.
+// dlopen fail, so several places are tried in turn. A plugin runs as root: a directory or file that
+// someone else could have written (not ours, or group/other-writable, e.g. planted under /tmp) is
+// never loaded from; the next place is tried.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -19,10 +21,23 @@ function candidateDirs(): string[] {
   return dirs;
 }
 
+/** Throws unless `p` is ours (owned by this uid, not writable by group or others) and of that kind. */
+function assertOurs(p: string, kind: 'dir' | 'file'): void {
+  const st = fs.lstatSync(p);
+  const isKind = kind === 'dir' ? st.isDirectory() : st.isFile();
+  if (!isKind || st.uid !== (process.getuid?.() ?? 0) || (st.mode & 0o022) !== 0) {
+    throw new Error(`${p} is not a ${kind} owned by us and writable only by us`);
+  }
+}
+
 function ensureFile(dir: string, name: string, bytes: () => Uint8Array): string {
   const file = path.join(dir, name);
-  if (fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  assertOurs(dir, 'dir');
+  if (fs.existsSync(file)) {
+    assertOurs(file, 'file');
+    return file;
+  }
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(tmp, bytes(), { mode: 0o500 });
   fs.renameSync(tmp, file);
