@@ -1,7 +1,8 @@
 /**
  * Shared fixtures of the bridge and ptp integration tests: private subnets unique per run, a
- * per-test bridge name, a host-local dataDir in a temp dir, an async plugin run (for concurrent
- * ADDs) and probes of kernel state. Everything made here is removed by `cleanup()`.
+ * per-test bridge name, a host-local dataDir in a temp dir, optionally a private "host" namespace
+ * in which the plugins run (so the real host is never touched), an async plugin run (for
+ * concurrent ADDs) and probes of kernel state. Everything made here is removed by `cleanup()`.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { CniBinDir, PluginCall, PluginRun } from './cni.js';
 import { makeNetns, type TestNetns } from './netns.js';
-import { sh, ipJson } from './sh.js';
+import { sh, shOk, ipJson } from './sh.js';
 import { uniqueSuffix } from './env.js';
 
 export interface Subnets {
@@ -32,6 +33,16 @@ export function uniqueSubnets(): Subnets {
   return { v4: `10.${a}.${b}.0/24`, v6: `fd00:${x}:${y}::/64`, v4Prefix: `10.${a}.${b}.`, v6Prefix: `fd00:${x}:${y}::` };
 }
 
+export interface FixtureOptions {
+  /**
+   * Give the fixture a private "host" network namespace: plugins run there (`fx.run`,
+   * `fx.runAsync`), so the bridge, host veths, gateway addresses, host routes and forwarding
+   * sysctls never reach the real host; `fx.host` looks there. Without it `fx.host` is the real
+   * host (for callers that run plugins in a namespace of their own).
+   */
+  hostNetns?: boolean;
+}
+
 /** One test's world: namespaces, a bridge name, a dataDir; cleanup() undoes all of it. */
 export class Fixture {
   readonly suffix = uniqueSuffix();
@@ -39,8 +50,21 @@ export class Fixture {
   readonly net = uniqueSubnets();
   readonly dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-br-data-'));
   readonly name = `brnet-${this.suffix}`;
+  /** The host side as the plugins see it: the private host namespace, or the real host. */
+  readonly host: HostSide;
   private readonly namespaces: TestNetns[] = [];
   private readonly links: string[] = [this.bridge];
+
+  constructor(opts: FixtureOptions = {}) {
+    if (!opts.hostNetns) {
+      this.host = new HostSide();
+      return;
+    }
+    const ns = makeNetns('cnibh');
+    this.namespaces.push(ns);
+    ns.execOk('ip', ['link', 'set', 'lo', 'up']);
+    this.host = new HostSide(ns);
+  }
 
   netns(): TestNetns {
     const ns = makeNetns('cnib');
@@ -63,6 +87,20 @@ export class Fixture {
     return { cniVersion, name: this.name, type: 'bridge', bridge: this.bridge, ipam: this.ipam(), ...extra };
   }
 
+  /** Run a plugin where this fixture's host is (inside the private host namespace if it has one). */
+  run(bin: CniBinDir, plugin: string, call: PluginCall): PluginRun {
+    return bin.run(plugin, this.onHost(call));
+  }
+
+  /** run(), without waiting: for concurrent invocations. */
+  runAsync(bin: CniBinDir, plugin: string, call: PluginCall): Promise<PluginRun> {
+    return runAsync(bin, plugin, this.onHost(call));
+  }
+
+  private onHost(call: PluginCall): PluginCall {
+    return this.host.ns ? { ...call, inNetns: this.host.ns.name } : call;
+  }
+
   /** Addresses reserved by host-local for this network (files other than lock/last_reserved_ip.*). */
   reservations(): string[] {
     const dir = path.join(this.dataDir, this.name);
@@ -71,13 +109,71 @@ export class Fixture {
   }
 
   cleanup(): void {
-    for (const ns of this.namespaces) ns.remove();
-    for (const l of this.links) sh('ip', ['link', 'del', l]);
+    // Containers first, the private host namespace (made first) last.
+    for (const ns of [...this.namespaces].reverse()) ns.remove();
+    // Links in a private host namespace went with it; only real-host links need deleting.
+    if (!this.host.ns) for (const l of this.links) sh('ip', ['link', 'del', l]);
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
-/** CniBinDir.run, but asynchronous: several plugins run at the same time. */
+/**
+ * Probes of the host side (a private host namespace, or the real host when `ns` is undefined):
+ * the same questions the free functions below answer, without a netns argument to forget.
+ */
+export class HostSide {
+  constructor(readonly ns?: TestNetns) {}
+
+  private get netns(): string | undefined {
+    return this.ns?.name;
+  }
+
+  /** Run a command there; throws with its output on failure. */
+  execOk(cmd: string, args: string[]): string {
+    return this.ns ? this.ns.execOk(cmd, args) : shOk(cmd, args);
+  }
+
+  /** A sysctl there, by path key (e.g. 'net/ipv4/ip_forward'). */
+  sysctl(key: string): string {
+    return this.execOk('cat', [`/proc/sys/${key}`]).trim();
+  }
+
+  /** ping from there; retried while IPv6 DAD may still hold the target. */
+  ping(addr: string, attempts = 5): boolean {
+    if (this.ns) return ping(this.ns, addr, attempts);
+    for (let i = 0; i < attempts; i++) {
+      if (sh('ping', ['-c1', '-W2', addr]).code === 0) return true;
+      sh('sleep', ['0.5']);
+    }
+    return false;
+  }
+
+  link(name: string): any {
+    return linkDetails(name, this.netns);
+  }
+
+  linkExists(name: string): boolean {
+    return linkExists(name, this.netns);
+  }
+
+  bridgePorts(bridge: string): string[] {
+    return bridgePorts(bridge, this.netns);
+  }
+
+  addresses(dev: string, family: 'inet' | 'inet6'): string[] {
+    return addresses(dev, family, this.netns);
+  }
+
+  routes(family: '4' | '6'): any[] {
+    return routes(family, this.netns);
+  }
+
+  portVlans(dev: string): { vlan: number; vlanEnd?: number; flags?: string[] }[] {
+    return portVlans(dev, this.netns);
+  }
+}
+
+/** CniBinDir.run, but asynchronous: several plugins run at the same time (honours `inNetns`). */
 export function runAsync(bin: CniBinDir, plugin: string, call: PluginCall): Promise<PluginRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_COMMAND: call.command, CNI_PATH: bin.dir, ...call.env };
   if (call.containerId !== undefined) env.CNI_CONTAINERID = call.containerId;
@@ -85,8 +181,10 @@ export function runAsync(bin: CniBinDir, plugin: string, call: PluginCall): Prom
   if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
   if (call.args !== undefined) env.CNI_ARGS = call.args;
   const input = typeof call.config === 'string' ? call.config : JSON.stringify(call.config ?? {});
+  const file = path.join(bin.dir, plugin);
+  const [cmd, ...argv] = call.inNetns ? ['ip', 'netns', 'exec', call.inNetns, file] : [file];
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(bin.dir, plugin), [], { env });
+    const child = spawn(cmd!, argv, { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -125,9 +223,9 @@ export function linkExists(name: string, netns?: string): boolean {
   return sh('ip', args).code === 0;
 }
 
-/** Names of the host links enslaved to a bridge. */
-export function bridgePorts(bridge: string): string[] {
-  return ipJson<any[]>(['link', 'show', 'master', bridge]).map((l) => l.ifname as string);
+/** Names of the links enslaved to a bridge, on the host or in a namespace. */
+export function bridgePorts(bridge: string, netns?: string): string[] {
+  return ipJson<any[]>(['link', 'show', 'master', bridge], netns).map((l) => l.ifname as string);
 }
 
 /** `ip -j addr show dev X` as "addr/prefix" strings of one family. */
@@ -141,9 +239,9 @@ export function routes(family: '4' | '6', netns?: string): any[] {
   return ipJson<any[]>([`-${family}`, 'route', 'show'], netns);
 }
 
-/** `bridge -j vlan show dev X`: the VLAN entries of one port. */
-export function portVlans(dev: string): { vlan: number; vlanEnd?: number; flags?: string[] }[] {
-  const r = sh('bridge', ['-j', 'vlan', 'show', 'dev', dev]);
+/** `bridge -j vlan show dev X`: the VLAN entries of one port (on the host or in a namespace). */
+export function portVlans(dev: string, netns?: string): { vlan: number; vlanEnd?: number; flags?: string[] }[] {
+  const r = sh('bridge', [...(netns ? ['-n', netns] : []), '-j', 'vlan', 'show', 'dev', dev]);
   if (r.code !== 0) throw new Error(`bridge vlan show failed: ${r.stderr}`);
   const parsed = JSON.parse(r.stdout || '[]') as any[];
   return parsed.flatMap((e) => e.vlans ?? []);

@@ -1,28 +1,32 @@
 /**
  * bridge ADD -> CHECK -> DEL for every spec version through dist/cni, dual-stack with
  * isDefaultGateway, the result shape checked exactly against the kernel's state, and nothing left
- * after DEL (links, addresses, routes, reservations).
+ * after DEL (links, addresses, routes, reservations). The plugin runs inside a private "host"
+ * namespace per test; the last test checks that the real host was left alone.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CniBinDir } from '../helpers/cni.js';
-import { Fixture, bridgePorts, linkDetails, linkExists, routes } from '../helpers/bridge.js';
+import { Fixture, linkDetails, linkExists, routes } from '../helpers/bridge.js';
+import { RealHostGuard } from '../helpers/hostns.js';
 
 const VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'];
 const t = suite<{ bin: CniBinDir }>('bridge-versions');
-t.before((ctx) => {
+const realHost = new RealHostGuard();
+t.before(async (ctx) => {
+  await realHost.take();
   ctx.bin = new CniBinDir();
 });
 t.after((ctx) => ctx.bin?.dispose());
 
 for (const version of VERSIONS) {
   t(`[${version}] ADD, CHECK, DEL (twice); result shape; nothing left`, ({ bin }) => {
-    const fx = new Fixture();
+    const fx = new Fixture({ hostNetns: true });
     try {
       const ns = fx.netns();
       const config = fx.bridgeConf(version, { isDefaultGateway: true, ipam: fx.ipam(['4', '6']) });
       const call = { containerId: `c-${ns.name}`, netns: ns.path, ifName: 'eth0' };
-      const add = bin.run('bridge', { ...call, command: 'ADD', config });
+      const add = fx.run(bin, 'bridge', { ...call, command: 'ADD', config });
       assert.is(add.code, 0, add.stdout + add.stderr);
 
       const [v4, v6, gw4, gw6] = [`${fx.net.v4Prefix}2/24`, `${fx.net.v6Prefix}2/64`, `${fx.net.v4Prefix}1`, `${fx.net.v6Prefix}1`];
@@ -36,13 +40,13 @@ for (const version of VERSIONS) {
           dns: {},
         });
       } else {
-        const hostVeth = bridgePorts(fx.bridge)[0]!;
+        const hostVeth = fx.host.bridgePorts(fx.bridge)[0]!;
         const legacy = version.startsWith('0.');
         assert.equal(add.json, {
           cniVersion: version,
           interfaces: [
-            { name: fx.bridge, mac: linkDetails(fx.bridge).address },
-            { name: hostVeth, mac: linkDetails(hostVeth).address },
+            { name: fx.bridge, mac: fx.host.link(fx.bridge).address },
+            { name: hostVeth, mac: fx.host.link(hostVeth).address },
             { name: 'eth0', mac: linkDetails('eth0', ns.name).address, sandbox: ns.path },
           ],
           ips: [
@@ -55,23 +59,23 @@ for (const version of VERSIONS) {
       }
 
       if (version >= '0.4.0') {
-        const check = bin.run('bridge', { ...call, command: 'CHECK', config: { ...config, prevResult: add.json } });
+        const check = fx.run(bin, 'bridge', { ...call, command: 'CHECK', config: { ...config, prevResult: add.json } });
         assert.is(check.code, 0, check.stdout + check.stderr);
         assert.is(check.stdout, '');
         // CHECK notices a missing route.
         ns.execOk('ip', ['route', 'del', 'default']);
-        const broken = bin.run('bridge', { ...call, command: 'CHECK', config: { ...config, prevResult: add.json } });
+        const broken = fx.run(bin, 'bridge', { ...call, command: 'CHECK', config: { ...config, prevResult: add.json } });
         assert.is.not(broken.code, 0, 'CHECK fails without the default route');
         assert.match(broken.json.msg, /Expected Route .*0\.0\.0\.0\/0/);
       }
 
       for (let i = 0; i < 2; i++) {
-        const del = bin.run('bridge', { ...call, command: 'DEL', config });
+        const del = fx.run(bin, 'bridge', { ...call, command: 'DEL', config });
         assert.is(del.code, 0, `DEL #${i + 1}: ${del.stdout}${del.stderr}`);
         assert.is(del.stdout, '');
       }
       assert.not.ok(linkExists('eth0', ns.name), 'container end gone');
-      assert.equal(bridgePorts(fx.bridge), [], 'host end gone');
+      assert.equal(fx.host.bridgePorts(fx.bridge), [], 'host end gone');
       assert.equal(routes('4', ns.name), [], 'no IPv4 routes left in the container');
       assert.equal(fx.reservations(), [], 'no reservation left');
     } finally {
@@ -79,5 +83,7 @@ for (const version of VERSIONS) {
     }
   });
 }
+
+t(RealHostGuard.TEST_NAME, () => realHost.assertUnchanged());
 
 t.run();

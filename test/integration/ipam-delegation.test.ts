@@ -1,7 +1,8 @@
 /**
  * IPAM delegation: when host-local in CNI_PATH is this same executable, bridge runs it in-process
  * instead of exec'ing it; the outcome must be what exec'ing it gives: same result, same errors,
- * same log lines on stderr.
+ * same log lines on stderr. Both sides run in private "host" namespaces; the last test checks that
+ * the real host was left alone.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,8 +10,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CNI_BINARY } from '../helpers/env.js';
-import { CniBinDir } from '../helpers/cni.js';
+import { CniBinDir, type PluginCall } from '../helpers/cni.js';
 import { Fixture } from '../helpers/bridge.js';
+import { RealHostGuard } from '../helpers/hostns.js';
+
+const realHost = new RealHostGuard();
+test.before(() => realHost.take());
 
 /** A CNI_PATH whose host-local is a script exec'ing the binary: the delegate is a separate process. */
 function execPathDir(): string {
@@ -34,12 +39,12 @@ function logLines(stderr: string): object[] {
 test('in-process and exec\'d host-local give the same result and the same errors', () => {
   const inProcess = new CniBinDir();
   const execDir = execPathDir();
-  const f1 = new Fixture();
-  const f2 = new Fixture();
+  const f1 = new Fixture({ hostNetns: true });
+  const f2 = new Fixture({ hostNetns: true });
   try {
     const sides = [
-      { run: (call: any) => inProcess.run('bridge', call), f: f1 },
-      { run: (call: any) => new CniBinDir(execDir).run('bridge', call), f: f2 },
+      { run: (call: PluginCall) => f1.run(inProcess, 'bridge', call), f: f1 },
+      { run: (call: PluginCall) => f2.run(new CniBinDir(execDir), 'bridge', call), f: f2 },
     ];
     const outcomes = sides.map(({ run, f }) => {
       const ns = f.netns();
@@ -78,5 +83,7 @@ test('in-process and exec\'d host-local give the same result and the same errors
     fs.rmSync(execDir, { recursive: true, force: true });
   }
 });
+
+test(RealHostGuard.TEST_NAME, () => realHost.assertUnchanged());
 
 test.run();
