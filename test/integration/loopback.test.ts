@@ -5,6 +5,9 @@ import { CniBinDir } from '../helpers/cni.js';
 import { makeNetns, type TestNetns } from '../helpers/netns.js';
 import { ipJson } from '../helpers/sh.js';
 import { uniqueSuffix } from '../helpers/env.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'];
 const t = suite<{ bin: CniBinDir }>('loopback');
@@ -122,6 +125,32 @@ t('bad input gets the right error code', ({ bin }) => {
     assert.not.ok((lo.flags as string[]).includes('UP'), 'failed calls changed nothing');
   } finally {
     ns.remove();
+  }
+});
+
+t('logs go to stderr (warn and up by default) and to CNI_LOG_FILE; never to stdout', ({ bin }) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-log-'));
+  try {
+    const file = path.join(dir, 'sub', 'cni.log');
+    const call = { command: 'ADD', containerId: 'log', netns: `/run/netns/missing-${uniqueSuffix()}`, ifName: 'eth0', config: { cniVersion: '1.1.0', name: 'n', type: 'loopback' } };
+    const quiet = bin.run('loopback', call);
+    assert.is(quiet.stdout.trim().split('\n').length, 1, 'stdout is the error JSON alone');
+    assert.is(quiet.json.code, 8);
+    const warnLines = quiet.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.ok(warnLines.some((l) => l.level >= 40 && /netns/.test(l.msg)), `a warning on stderr: ${quiet.stderr}`);
+
+    const loud = bin.run('loopback', { ...call, env: { CNI_LOG_LEVEL: 'debug', CNI_LOG_FILE: file } });
+    assert.is(loud.json.code, 8);
+    const fileLines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    assert.ok(fileLines.length >= 1, 'the log file has JSON lines');
+    assert.ok(fileLines.every((l) => l.plugin === 'loopback' && l.command === 'ADD' && l.containerId === 'log'), JSON.stringify(fileLines));
+    assert.ok(fileLines.some((l) => /netns/.test(l.msg)));
+
+    const silent = bin.run('loopback', { ...call, env: { CNI_LOG_LEVEL: 'silent' } });
+    assert.is(silent.stderr, '', 'silent means nothing on stderr');
+    assert.is(silent.json.code, 8);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
