@@ -4,7 +4,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniError } from '../../src/spec/errors.js';
 import type { NetConf, Result } from '../../src/spec/types.js';
 import { renderExprs } from '../../src/netlink/nftables/index.js';
 import { parsePortmapConfig } from '../../src/plugins/meta/portmap/config.js';
@@ -13,18 +12,10 @@ import { containerAddresses } from '../../src/plugins/meta/portmap/container-ips
 import { mappingsFor, parsePortMappings, udpHostPorts } from '../../src/plugins/meta/portmap/mappings.js';
 import { forwardTargets } from '../../src/plugins/meta/portmap/target.js';
 import { keptContainers } from '../../src/plugins/meta/portmap/verbs.js';
+import { cniErrorOf } from '../helpers/errors.js';
 
 const base = (extra: Record<string, unknown> = {}): NetConf => ({ cniVersion: '1.1.0', name: 'net', type: 'portmap', ...extra });
 
-function cniError(fn: () => unknown): CniError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CniError) return err;
-    throw err;
-  }
-  throw new Error('expected a CniError');
-}
 
 test('defaults: nftables, snat, mark bit 13, no mappings', () => {
   const s = parsePortmapConfig(base()).settings;
@@ -38,35 +29,35 @@ test('backend: explicit, or iptables when the config has iptables-only options',
   assert.is(parsePortmapConfig(base({ conditionsV4: ['-d', '192.0.2.0/24'] })).settings.backend, 'iptables');
   assert.is(parsePortmapConfig(base({ conditionsV6: ['!', '-d', 'fc00::/7'] })).settings.backend, 'iptables', 'the reference README form');
   assert.is(parsePortmapConfig(base({ conditionsV4: ['ip saddr != 192.0.2.0/24'] })).settings.backend, 'nftables');
-  const e = cniError(() => parsePortmapConfig(base({ backend: 'xdp' })));
+  const e = cniErrorOf(() => parsePortmapConfig(base({ backend: 'xdp' })));
   assert.is(e.code, 7);
   assert.is(e.message, 'unrecognized backend "xdp"');
 });
 
 test('options of the other backend are refused with code 2 and the reference message', () => {
-  const e = cniError(() => parsePortmapConfig(base({ backend: 'nftables', externalSetMarkChain: 'KUBE-MARK-MASQ', conditionsV4: ['-s', '10.0.0.1'] })));
+  const e = cniErrorOf(() => parsePortmapConfig(base({ backend: 'nftables', externalSetMarkChain: 'KUBE-MARK-MASQ', conditionsV4: ['-s', '10.0.0.1'] })));
   assert.is(e.code, 2);
   assert.is(e.message, 'nftables backend was requested but configuration contains iptables-specific options [externalSetMarkChain conditionsV4]');
-  const e2 = cniError(() => parsePortmapConfig(base({ backend: 'iptables', conditionsV6: ['ip6 saddr ::1'] })));
+  const e2 = cniErrorOf(() => parsePortmapConfig(base({ backend: 'iptables', conditionsV6: ['ip6 saddr ::1'] })));
   assert.is(e2.code, 2);
   assert.is(e2.message, 'iptables backend was requested but configuration contains nftables-specific options [conditionsV6]');
   // Mixed syntaxes without a backend: iptables wins, the nft list is the odd one out.
-  assert.is(cniError(() => parsePortmapConfig(base({ externalSetMarkChain: 'X', conditionsV4: ['ip saddr 10.0.0.1'] }))).code, 2);
+  assert.is(cniErrorOf(() => parsePortmapConfig(base({ externalSetMarkChain: 'X', conditionsV4: ['ip saddr 10.0.0.1'] }))).code, 2);
 });
 
 test('markMasqBit: range and exclusive with externalSetMarkChain (reference messages)', () => {
   assert.is(parsePortmapConfig(base({ markMasqBit: 0 })).settings.markMasqBit, 0);
   assert.is(parsePortmapConfig(base({ markMasqBit: 31 })).settings.markMasqBit, 31);
   for (const bit of [-1, 32]) {
-    const e = cniError(() => parsePortmapConfig(base({ markMasqBit: bit })));
+    const e = cniErrorOf(() => parsePortmapConfig(base({ markMasqBit: bit })));
     assert.is(e.code, 7);
     assert.is(e.message, 'MasqMarkBit must be between 0 and 31');
   }
-  const e = cniError(() => parsePortmapConfig(base({ backend: 'iptables', markMasqBit: 14, externalSetMarkChain: 'KUBE-MARK-MASQ' })));
+  const e = cniErrorOf(() => parsePortmapConfig(base({ backend: 'iptables', markMasqBit: 14, externalSetMarkChain: 'KUBE-MARK-MASQ' })));
   assert.is(e.message, 'Cannot specify externalSetMarkChain and markMasqBit');
-  assert.is(cniError(() => parsePortmapConfig(base({ externalSetMarkChain: 'bad chain' }))).code, 7);
-  assert.is(cniError(() => parsePortmapConfig(base({ snat: 'yes' }))).code, 7);
-  assert.is(cniError(() => parsePortmapConfig(base({ conditionsV4: 'ip saddr 1.2.3.4' }))).code, 7);
+  assert.is(cniErrorOf(() => parsePortmapConfig(base({ externalSetMarkChain: 'bad chain' }))).code, 7);
+  assert.is(cniErrorOf(() => parsePortmapConfig(base({ snat: 'yes' }))).code, 7);
+  assert.is(cniErrorOf(() => parsePortmapConfig(base({ conditionsV4: 'ip saddr 1.2.3.4' }))).code, 7);
 });
 
 test('port mappings: validation, protocol default and case, hostIP families', () => {
@@ -98,7 +89,7 @@ test('port mappings: validation, protocol default and case, hostIP families', ()
     [{ hostPort: 80 }, 'failed to load netconf: "runtimeConfig.portMappings" must be an array, got {"hostPort":80}'],
   ];
   for (const [raw, msg] of cases) {
-    const e = cniError(() => parsePortMappings(raw));
+    const e = cniErrorOf(() => parsePortMappings(raw));
     assert.is(e.code, 7);
     assert.is(e.message, msg);
   }
@@ -117,15 +108,15 @@ test('nft conditions: the supported grammar compiles as nft compiles it', () => 
 
 test('nft conditions: anything else is code 2 naming the key; wrong family is code 7', () => {
   for (const c of [['tcp dport 22'], ['ip saddr { 10.0.0.1, 10.0.0.2 }'], ['ip saddr'], ['ip protocol tcp'], ['iifname']]) {
-    const e = cniError(() => compileNftConditions('conditionsV4', 4, c));
+    const e = cniErrorOf(() => compileNftConditions('conditionsV4', 4, c));
     assert.is(e.code, 2, c.join(' '));
     assert.match(e.message, /^conditionsV4: unsupported nftables condition/);
   }
-  assert.is(cniError(() => compileNftConditions('conditionsV6', 6, ['ip saddr 10.0.0.1'])).code, 7);
-  assert.is(cniError(() => compileNftConditions('conditionsV4', 4, ['ip saddr fd00::1'])).code, 7);
-  assert.is(cniError(() => compileNftConditions('conditionsV4', 4, ['iifname averyveryverylongname'])).code, 7);
+  assert.is(cniErrorOf(() => compileNftConditions('conditionsV6', 6, ['ip saddr 10.0.0.1'])).code, 7);
+  assert.is(cniErrorOf(() => compileNftConditions('conditionsV4', 4, ['ip saddr fd00::1'])).code, 7);
+  assert.is(cniErrorOf(() => compileNftConditions('conditionsV4', 4, ['iifname averyveryverylongname'])).code, 7);
   // The config is refused at parse time, before anything is changed.
-  assert.is(cniError(() => parsePortmapConfig(base({ conditionsV4: ['tcp dport 22'] }))).code, 2);
+  assert.is(cniErrorOf(() => parsePortmapConfig(base({ conditionsV4: ['tcp dport 22'] }))).code, 2);
 });
 
 const prev: Result = {
@@ -154,8 +145,8 @@ test('container addresses: first of each family on the sandbox interface CNI_IFN
 test('GC: the container IDs to keep, from either attachment key', () => {
   assert.equal([...keptContainers(base({ 'cni.dev/valid-attachments': [{ containerID: 'a', ifname: 'eth0' }, { containerID: 'b', ifname: 'eth1' }] }))], ['a', 'b']);
   assert.equal([...keptContainers(base({ 'cni.dev/attachments': [] }))], []);
-  assert.is(cniError(() => keptContainers(base())).code, 7, 'refused without the list');
-  assert.is(cniError(() => keptContainers(base({ 'cni.dev/valid-attachments': [{ ifname: 'eth0' }] }))).code, 7);
+  assert.is(cniErrorOf(() => keptContainers(base())).code, 7, 'refused without the list');
+  assert.is(cniErrorOf(() => keptContainers(base({ 'cni.dev/valid-attachments': [{ ifname: 'eth0' }] }))).code, 7);
 });
 
 test.run();

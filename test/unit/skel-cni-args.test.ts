@@ -1,17 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCniArgs, pickCniArgs } from '../../src/skel/cni-args.js';
-import { CniError } from '../../src/spec/errors.js';
+import { cniErrorOf } from '../helpers/errors.js';
 
-function argsError(fn: () => unknown): CniError {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, CniError);
-    return err as CniError;
-  }
-  throw new Error('expected a CniError');
-}
 
 test('known keys are picked', () => {
   assert.equal(pickCniArgs('IP=10.0.0.5;MAC=0a:00:00:00:00:01', ['IP', 'MAC']), { IP: '10.0.0.5', MAC: '0a:00:00:00:00:01' });
@@ -26,15 +17,15 @@ test('IgnoreUnknown=1 and IgnoreUnknown=true allow unknown keys', () => {
 });
 
 test('an unknown key without IgnoreUnknown is code 4 naming it', () => {
-  const e = argsError(() => pickCniArgs('IP=10.0.0.5;FOO=bar', ['IP']));
+  const e = cniErrorOf(() => pickCniArgs('IP=10.0.0.5;FOO=bar', ['IP']));
   assert.is(e.code, 4);
   assert.match(e.message, '"FOO"');
-  assert.is(argsError(() => pickCniArgs('IgnoreUnknown=0;FOO=bar', ['IP'])).code, 4);
+  assert.is(cniErrorOf(() => pickCniArgs('IgnoreUnknown=0;FOO=bar', ['IP'])).code, 4);
 });
 
 test('a malformed pair is code 4', () => {
   for (const raw of ['IP', '=x', 'IP=1;novalue']) {
-    const e = argsError(() => parseCniArgs(raw));
+    const e = cniErrorOf(() => parseCniArgs(raw));
     assert.is(e.code, 4, raw);
     assert.match(e.message, 'CNI_ARGS');
   }

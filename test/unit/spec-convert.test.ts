@@ -4,6 +4,7 @@ import { convertResult, formatResult, parseResult } from '../../src/spec/convert
 import { CniError } from '../../src/spec/errors.js';
 import type { Result } from '../../src/spec/types.js';
 import { isIPv6, SocketAddress } from 'node:net';
+import { cniErrorOf } from '../helpers/errors.js';
 
 const VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'] as const;
 type V = (typeof VERSIONS)[number];
@@ -191,15 +192,6 @@ test('ip6:{} in a 0.2.0 result means no IPv6', () => {
   assert.equal(r, { cniVersion: '1.1.0', ips: [{ address: '10.1.0.5/16', gateway: '10.1.0.1' }], routes: [{ dst: '0.0.0.0/0', gw: '10.1.0.1' }], dns: {} });
 });
 
-function decodeError(fn: () => unknown): CniError {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, CniError);
-    return err as CniError;
-  }
-  throw new Error('expected a CniError');
-}
 
 test('shape errors are code 6 and name the field', () => {
   const cases: [unknown, string, string][] = [
@@ -218,17 +210,17 @@ test('shape errors are code 6 and name the field', () => {
     ['nope', '1.0.0', 'invalid result: expected a JSON object, got "nope"'],
   ];
   for (const [input, fallback, msg] of cases) {
-    const e = decodeError(() => parseResult(input, fallback));
+    const e = cniErrorOf(() => parseResult(input, fallback));
     assert.is(e.code, 6, msg);
     assert.is(e.message, msg);
   }
-  assert.is(decodeError(() => parseResult({ ips: [{ address: 'x' }] }, '1.1.0', { label: 'prevResult' })).message, 'invalid prevResult: ips[0].address: invalid CIDR address "x"');
+  assert.is(cniErrorOf(() => parseResult({ ips: [{ address: 'x' }] }, '1.1.0', { label: 'prevResult' })).message, 'invalid prevResult: ips[0].address: invalid CIDR address "x"');
 });
 
 test('unknown versions are code 1', () => {
-  assert.is(decodeError(() => parseResult({ cniVersion: '9.9.9' }, '1.0.0')).code, 1);
-  assert.is(decodeError(() => parseResult({}, '1.1')).code, 1);
-  const e = decodeError(() => formatResult(FULL, '2.0.0'));
+  assert.is(cniErrorOf(() => parseResult({ cniVersion: '9.9.9' }, '1.0.0')).code, 1);
+  assert.is(cniErrorOf(() => parseResult({}, '1.1')).code, 1);
+  const e = cniErrorOf(() => formatResult(FULL, '2.0.0'));
   assert.is(e.code, 1);
   assert.match(e.message, '"2.0.0"');
 });

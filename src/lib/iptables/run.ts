@@ -4,7 +4,7 @@
  * inside withNetns(...) acts in that namespace.
  */
 import { accessSync, constants } from 'node:fs';
-import { childProcess } from './child-process.js';
+import { childProcess } from '../builtin.js';
 import { IptablesError } from './errors.js';
 import { buildRestoreText, missingChains } from './restore-text.js';
 import { parseIptablesSave } from './save-parse.js';
