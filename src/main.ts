@@ -26,14 +26,14 @@ async function main(): Promise<number> {
   const direct = findPlugin(name);
   if (direct) {
     const { runPluginFromProcess } = await import('./skel/process.js');
-    return runPluginFromProcess(direct);
+    return runPluginFromProcess(direct, findPlugin);
   }
   const args = process.argv.slice(2);
   if (name === 'cni' || name === 'main') {
     const asPlugin = args[0] ? findPlugin(args[0]) : undefined;
     if (asPlugin) {
       const { runPluginFromProcess } = await import('./skel/process.js');
-      return runPluginFromProcess(asPlugin);
+      return runPluginFromProcess(asPlugin, findPlugin);
     }
     // The plugins-only bundle (build.ts) drops the CLI here: the SEA entry gives it plugin starts
     // only. (An if/else on the build-time constant, so esbuild removes the dead branch's import.)

@@ -1,14 +1,15 @@
 /**
- * Delegation (SPEC section 4), e.g. a main plugin handing IPAM to host-local: find the delegate in
- * CNI_PATH, run it with the parent's environment (CNI_COMMAND set to the verb) and the parent's
- * complete stdin, forward its stderr, and turn its output into a Result or its error JSON into a
- * CniError carrying the delegate's own code, msg and details.
+ * Delegation (SPEC section 4), e.g. a main plugin handing IPAM to host-local, or flannel handing the
+ * whole attachment to bridge: find the delegate in CNI_PATH, run it with the parent's environment
+ * (CNI_COMMAND set to the verb) and the parent's complete stdin, forward its stderr, and turn its
+ * output into a Result or its error JSON into a CniError carrying the delegate's own code, msg and
+ * details.
  *
  * Fast path: in the multicall binary the delegate in CNI_PATH is usually a symlink to this very
- * executable. Starting it again would cost a whole Node start-up, so when the file found resolves to
- * our own executable, we run inside the SEA, and the registry serves that name, the delegate runs
- * in-process through runPlugin with captured stdout. Its output is interpreted by exactly the same
- * code as a child's, so the caller cannot tell the two apart.
+ * executable. Starting it again would cost a whole Node start-up, so when the file found is our own
+ * executable and the plugin lookup (ctx.plugins, injected by main) serves that name, the delegate
+ * runs in-process (src/invoke). Its output is interpreted by exactly the same code as a child's,
+ * so the caller cannot tell the two apart.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,13 +17,16 @@ import { CniError, ErrorCode } from '../spec/errors.js';
 import type { Result } from '../spec/types.js';
 import { parseResult } from '../spec/convert.js';
 import { IMPLICIT_VERSION } from '../spec/version.js';
-import { runPlugin, type PluginIO } from './run.js';
-import type { Command, PluginContext } from './types.js';
-import { childProcess } from '../lib/builtin.js';
+import type { PluginIO } from './run.js';
+import type { Command, PluginContext, PluginEntry } from './types.js';
+import { isSameFile, isThisExecutable } from '../invoke/own.js';
+import { runInProcess } from '../invoke/in-process.js';
+import { spawnPlugin } from '../invoke/spawn.js';
+import type { PluginOutcome, StderrSink } from '../invoke/types.js';
 
 export type DelegateCommand = Exclude<Command, 'VERSION'>;
 
-/** Runs plugin `type` in this process with the given I/O; resolves to its exit code. */
+/** Runs plugin `type` in this process with the given I/O; resolves to its exit code (a test seam). */
 export type InProcessRunner = (type: string, io: PluginIO) => Promise<number>;
 
 export interface DelegateOptions {
@@ -30,15 +34,6 @@ export interface DelegateOptions {
   stderr?: (s: string) => void;
   /** Run the delegate in-process with this runner instead of deciding by binary identity (tests). */
   inProcessRunner?: InProcessRunner;
-}
-
-/** What one run of a delegate produced. */
-export interface DelegateOutcome {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  /** The end of its stderr (it is also forwarded as it arrives), for messages when stdout is empty. */
-  stderr: string;
 }
 
 const STDERR_TAIL = 8 * 1024;
@@ -58,17 +53,9 @@ export function findInPath(type: string, cniPath: readonly string[]): string {
   throw new CniError(ErrorCode.Internal, `failed to find plugin "${type}" in path [${cniPath.join(' ')}]`);
 }
 
-/**
- * Whether a delegate found at `found` is this executable, so it can run in-process. Never when
- * running from source (`isSea` false): there `process.execPath` is plain node.
- */
+/** Whether a delegate found at `found` is this executable (only ever true inside the SEA). */
 export function shouldRunInProcess(found: string, execPath: string, isSea: boolean): boolean {
-  if (!isSea) return false;
-  try {
-    return fs.realpathSync(found) === fs.realpathSync(execPath);
-  } catch {
-    return false;
-  }
+  return isSea && isSameFile(found, execPath);
 }
 
 /** ADD on a delegate; its result (any spec version) read into the internal shape. */
@@ -105,20 +92,24 @@ export async function delegateGc(type: string, stdin: Buffer | string, ctx: Plug
 export async function delegate(command: DelegateCommand, type: string, stdin: Buffer, ctx: PluginContext, opts: DelegateOptions = {}): Promise<string> {
   const found = findInPath(type, ctx.args.path);
   const env = childEnv(ctx.env, command);
-  const sink = opts.stderr ?? ((s: string) => void process.stderr.write(s));
-  const runner = opts.inProcessRunner ?? (await ownRunnerFor(type, found));
-  ctx.log.debug({ delegate: type, command, path: found, inProcess: runner !== undefined }, 'delegating');
-  const outcome = runner ? await runInProcess(runner, type, env, stdin, sink) : await execPlugin(found, env, stdin, sink);
+  const write = opts.stderr ?? ((s: string) => void process.stderr.write(s));
+  const sink: StderrSink = (b) => write(b.toString('utf8'));
+  const own = opts.inProcessRunner ? undefined : ownEntry(type, found, ctx);
+  ctx.log.debug({ delegate: type, command, path: found, inProcess: own !== undefined || opts.inProcessRunner !== undefined }, 'delegating');
+  let outcome: PluginOutcome;
+  if (opts.inProcessRunner) outcome = await runWithRunner(opts.inProcessRunner, type, env, stdin, write);
+  else if (own) outcome = await runInProcess(own, stdin, env, ctx.plugins, sink);
+  else outcome = await execPlugin(found, env, stdin, sink);
   return interpretOutcome(type, outcome);
 }
 
 /** Success -> stdout. Failure -> the delegate's error JSON as a CniError, else a description. */
-export function interpretOutcome(type: string, o: DelegateOutcome): string {
-  if (o.exitCode === 0) return o.stdout;
-  const how = o.signal ? `killed by signal ${o.signal}` : `exit status ${o.exitCode}`;
-  const stdout = o.stdout.trim();
+export function interpretOutcome(type: string, o: PluginOutcome): string {
+  if (o.status === 0) return o.stdout.toString('utf8');
+  const how = o.signal ? `killed by signal ${o.signal}` : `exit status ${o.status}`;
+  const stdout = o.stdout.toString('utf8').trim();
   if (stdout === '') {
-    const stderr = o.stderr.trim();
+    const stderr = o.stderr.subarray(-STDERR_TAIL).toString('utf8').trim();
     const msg = stderr
       ? `delegated plugin "${type}" failed: ${JSON.stringify(stderr)}: ${how}`
       : `delegated plugin "${type}" failed with no error message: ${how}`;
@@ -164,43 +155,34 @@ function childEnv(parent: Record<string, string | undefined>, command: DelegateC
   return env;
 }
 
-function runningInSea(): boolean {
-  try {
-    return (require('node:sea') as typeof import('node:sea')).isSea();
-  } catch {
-    return false; // from source: ESM has no `require`, and node:sea may not exist
-  }
+/** Our own registry entry for `type` when the delegate found is this executable; else undefined. */
+function ownEntry(type: string, found: string, ctx: PluginContext): PluginEntry | undefined {
+  if (!ctx.plugins || !isThisExecutable(found)) return undefined;
+  return ctx.plugins(type);
 }
 
-/** The in-process runner when the delegate is this executable and we serve `type`; else undefined. */
-async function ownRunnerFor(type: string, found: string): Promise<InProcessRunner | undefined> {
-  if (!shouldRunInProcess(found, process.execPath, runningInSea())) return undefined;
-  const { findPlugin } = await import('../plugins/registry.js');
-  const entry = findPlugin(type);
-  return entry ? (_type, io) => runPlugin(entry, io) : undefined;
-}
-
-async function runInProcess(runner: InProcessRunner, type: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
-  let stdout = '';
-  let stderr = '';
+/** The test seam: a runner given the same I/O a child would get. */
+async function runWithRunner(runner: InProcessRunner, type: string, env: Record<string, string>, stdin: Buffer, write: (s: string) => void): Promise<PluginOutcome> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
   const io: PluginIO = {
     env,
     readStdin: () => stdin,
-    stdout: (s) => void (stdout += s),
+    stdout: (s) => void stdout.push(s),
     stderr: (s) => {
-      sink(s);
-      stderr = (stderr + s).slice(-STDERR_TAIL);
+      write(s);
+      stderr.push(s);
     },
   };
-  const exitCode = await runner(type, io);
-  return { exitCode, signal: null, stdout, stderr };
+  const status = await runner(type, io);
+  return { status, signal: null, stdout: Buffer.from(stdout.join('')), stderr: Buffer.from(stderr.join('')) };
 }
 
 /** Exec the delegate binary, retrying "text file busy" like libcni (the file is being replaced). */
-async function execPlugin(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
+async function execPlugin(file: string, env: Record<string, string>, stdin: Buffer, sink: StderrSink): Promise<PluginOutcome> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await spawnOnce(file, env, stdin, sink);
+      return await spawnPlugin(file, stdin, env, sink);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ETXTBSY' && attempt < TEXT_FILE_BUSY_RETRIES) {
         await new Promise((r) => setTimeout(r, 1000));
@@ -209,26 +191,4 @@ async function execPlugin(file: string, env: Record<string, string>, stdin: Buff
       throw new CniError(ErrorCode.Internal, `failed to run delegated plugin ${file}`, undefined, { cause: err });
     }
   }
-}
-
-async function spawnOnce(file: string, env: Record<string, string>, stdin: Buffer, sink: (s: string) => void): Promise<DelegateOutcome> {
-  // Loaded only here: node:child_process pulls in streams and net (~4 ms), and the in-process
-  // path, the common one, never needs it.
-  const { spawn } = childProcess();
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s: string) => {
-      sink(s);
-      stderr = (stderr + s).slice(-STDERR_TAIL);
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout: Buffer.concat(out).toString('utf8'), stderr }));
-    // A delegate may exit without reading its stdin; EPIPE then is not our failure.
-    child.stdin.on('error', () => {});
-    child.stdin.end(stdin);
-  });
 }

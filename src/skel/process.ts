@@ -5,16 +5,16 @@
  */
 import * as fs from 'node:fs';
 import { runPlugin, type PluginIO } from './run.js';
-import type { PluginEntry } from './types.js';
+import type { PluginEntry, PluginLookup } from './types.js';
 
-export function runPluginFromProcess(entry: PluginEntry): Promise<number> {
+export function runPluginFromProcess(entry: PluginEntry, plugins: PluginLookup): Promise<number> {
   const io: PluginIO = {
     env: process.env,
     readStdin: () => readAllSync(0),
     stdout: (s) => writeAllSync(1, s),
     stderr: (s) => writeAllSync(2, s),
   };
-  return runPlugin(entry, io);
+  return runPlugin(entry, io, plugins);
 }
 
 const CHUNK = 64 * 1024;

@@ -14,7 +14,7 @@ import { IMPLICIT_VERSION, versionAtLeast } from '../spec/version.js';
 import { loggerFromEnv, type Logger } from '../log/logger.js';
 import { BINARY_VERSION } from '../version.js';
 import { CONTAINER_ID_PATTERN, readEnv } from './env.js';
-import type { CmdArgs, Command, PluginContext, PluginDefinition, PluginEntry } from './types.js';
+import type { CmdArgs, Command, PluginContext, PluginDefinition, PluginEntry, PluginLookup } from './types.js';
 
 export interface PluginIO {
   env: Record<string, string | undefined>;
@@ -26,8 +26,11 @@ export interface PluginIO {
 /** Oldest config version that may carry each verb (older configs cannot express it). */
 const MIN_CONFIG_VERSION: Partial<Record<Command, string>> = { CHECK: '0.4.0', GC: '1.1.0', STATUS: '1.1.0' };
 
-/** Run one CNI invocation of `entry`. Resolves to the process exit code. */
-export async function runPlugin(entry: PluginEntry, io: PluginIO): Promise<number> {
+/**
+ * Run one CNI invocation of `entry`. Resolves to the process exit code. `plugins` lets its
+ * delegates that are this executable run in-process (see PluginContext.plugins).
+ */
+export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup): Promise<number> {
   const rawCommand = io.env.CNI_COMMAND;
   // VERSION must be fast: no plugin module, no stdin, no logger.
   if (rawCommand === 'VERSION') {
@@ -52,7 +55,7 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO): Promise<numbe
     if (conf.prevResult !== undefined && conf.prevResult !== null) {
       conf.prevResult = parseResult(conf.prevResult, conf.cniVersion, { label: 'prevResult' });
     }
-    const ctx: PluginContext = { args, env: io.env, log };
+    const ctx: PluginContext = { args, env: io.env, log, ...(plugins ? { plugins } : {}) };
     const plugin = await entry.load();
     const out = await dispatch(plugin, plugin.parseConfig(conf, ctx), ctx);
     if (out !== undefined) io.stdout(`${out}\n`);

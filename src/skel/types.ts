@@ -23,6 +23,11 @@ export interface PluginContext {
   /** The whole environment the plugin was started with (delegates inherit it). */
   env: Record<string, string | undefined>;
   log: Logger;
+  /**
+   * The plugins this executable serves, so a delegate found in CNI_PATH that is this executable
+   * runs in-process (src/invoke). Absent: delegates always run as child processes.
+   */
+  plugins?: PluginLookup;
 }
 
 export type PluginKind = 'main' | 'ipam' | 'meta';
@@ -50,3 +55,6 @@ export interface PluginEntry {
   supportedVersions: readonly string[];
   load(): Promise<PluginDefinition<any>>;
 }
+
+/** Finds a plugin this executable serves by name (the registry's findPlugin, injected by main). */
+export type PluginLookup = (name: string) => PluginEntry | undefined;

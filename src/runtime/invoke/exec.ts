@@ -3,10 +3,11 @@
  * plugin as a child process, feeds the request on stdin and turns a failure into the plugin's
  * typed error (pkg/invoke RawExec).
  */
-import { spawn } from 'node:child_process';
 import { ErrorCode } from '../../spec/errors.js';
 import { PluginExecError } from '../errors.js';
 import { findInPath } from './find.js';
+import { spawnPlugin } from '../../invoke/spawn.js';
+import type { PluginOutcome } from '../../invoke/types.js';
 
 export interface Exec {
   /** Run the plugin; resolve with its stdout, reject with a PluginExecError when it fails. */
@@ -15,13 +16,7 @@ export interface Exec {
 }
 
 /** What one run of a process produced. */
-export interface ProcessOutcome {
-  stdout: Buffer;
-  stderr: Buffer;
-  /** Exit status, or null when a signal ended it. */
-  status: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type ProcessOutcome = PluginOutcome;
 
 /** Runs a process once; rejects only when it could not be started (ENOENT, ETXTBSY, ...). */
 export type RunProcess = (file: string, stdin: Buffer, env: Record<string, string>) => Promise<ProcessOutcome>;
@@ -111,19 +106,6 @@ function errorShapeProblem(v: unknown): string | undefined {
 }
 
 /** Spawn `file` with no arguments, write `stdin`, collect stdout and stderr. */
-export function runProcess(file: string, stdin: Buffer, env: Record<string, string>): Promise<ProcessOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => stdout.push(b));
-    child.stderr.on('data', (b: Buffer) => stderr.push(b));
-    // A plugin may exit without reading its stdin: the EPIPE that follows is not our failure.
-    child.stdin.on('error', () => {});
-    child.once('error', reject);
-    child.once('close', (status, signal) => resolve({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), status, signal }));
-    child.stdin.end(stdin);
-  });
-}
+export const runProcess: RunProcess = (file, stdin, env) => spawnPlugin(file, stdin, env);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
