@@ -128,7 +128,7 @@ export class Netlink implements Disposable {
     this.ackLink(linkSetTxQLenRequest(index, qlen), index);
   }
 
-  /** IFLA_IFALIAS (up to 255 bytes); "" removes it. */
+  /** IFLA_IFALIAS, up to 255 bytes (`ip link set dev X alias TEXT`). */
   linkSetAlias(index: number, alias: string): void {
     this.ackLink(linkSetAliasRequest(index, alias), index);
   }

@@ -6,7 +6,7 @@
  * those places; removal touches only what it can recognise as its own.
  */
 import { isNotFound, makeHandle, TC_H, type Link, type Netlink, type Qdisc, type TbfParams } from '../../../netlink/index.js';
-import type { PschedClock } from '../../../netlink/tc/index.js';
+import { formatHandle, type PschedClock } from '../../../netlink/tc/index.js';
 import type { Rollback } from '../../../lib/rollback.js';
 import { CniError, ErrorCode } from '../../../spec/errors.js';
 import { ifbAlias } from './names.js';
@@ -34,8 +34,6 @@ function wrap<T>(what: string, fn: () => T): T {
   }
 }
 
-const hex = (h: number) => `${(h >>> 16).toString(16)}:${(h & 0xffff).toString(16)}`;
-
 /** Refuse, before any change, when another tool owns a place the plan needs. */
 export function preflight(nl: Netlink, host: Link, plan: ShapingPlan): void {
   const qdiscs = nl.qdiscList(host.index);
@@ -43,7 +41,7 @@ export function preflight(nl: Netlink, host: Link, plan: ShapingPlan): void {
     const root = qdiscs.find((q) => q.parent === TC_H.ROOT);
     // Default qdiscs (noqueue, pfifo_fast, mq, fq_codel...) have handle 0; anything else was configured.
     if (root && root.handle !== 0) {
-      throw internal(`host interface ${host.name} already has a root qdisc (${root.kind} ${hex(root.handle)}) made by another tool: refusing to replace it with the ingress shaping tbf`);
+      throw internal(`host interface ${host.name} already has a root qdisc (${root.kind} ${formatHandle(root.handle)}) made by another tool: refusing to replace it with the ingress shaping tbf`);
     }
   }
   if (plan.egress) {

@@ -15,7 +15,7 @@ export function tbfParams(rateBits: number, burstBits: number, clock: PschedCloc
   const burst = Math.floor(burstBits / 8);
   if (rate < 1) throw invalidConfig(`invalid ${what}Rate ${rateBits}: the rate must be at least 8 bits/s`);
   const bufferUsec = (burst * TIME_UNITS_PER_SEC) / rate;
-  if (bufferUsec * clock.tickInUsec > U32_MAX) {
+  if (bufferUsec > U32_MAX || bufferUsec * clock.tickInUsec > U32_MAX) {
     throw invalidConfig(`${what}Burst ${burstBits} is too large for ${what}Rate ${rateBits}: sending it must take less than ${Math.floor(U32_MAX / clock.tickInUsec / TIME_UNITS_PER_SEC)} s`);
   }
   const latencyUsec = TIME_UNITS_PER_SEC * (LATENCY_MS / 1000);
