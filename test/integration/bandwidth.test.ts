@@ -21,7 +21,21 @@ import { tcpTransfer } from '../helpers/tcp-rate.js';
 
 const t = suite<{ bin: CniBinDir }>('bandwidth');
 const realHost = new RealHostGuard();
+/**
+ * Loading the ifb module (on the first IFB anywhere) adds ifb0 and ifb1 to the real host unless
+ * it is loaded with numifbs=0 (.ci/run does): have it loaded before the snapshot, not during the tests.
+ */
+function loadIfbModule(): void {
+  const ns = makeNetns('cnibwm');
+  try {
+    ns.exec('ip', ['link', 'add', 'ifbprobe', 'type', 'ifb']);
+  } finally {
+    ns.remove();
+  }
+}
+
 t.before(async (ctx) => {
+  loadIfbModule();
   await realHost.take();
   ctx.bin = new CniBinDir();
 });
