@@ -77,6 +77,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     'host-local': hostLocal,
     portmap: withBridge([pass('portmap', 'ADD', portmap), pass('portmap', 'DEL', portmap)]),
     firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
+    // The host veth's name is random, so only DEL (config, clock, veth lookup, IFB removal) warms.
+    bandwidth: withBridge([pass('bandwidth', 'DEL', { cniVersion: v, name: 'warm', type: 'bandwidth', ingressRate: 8000000, ingressBurst: 80000, egressRate: 8000000, egressBurst: 80000, prevResult })]),
   };
 }
 

@@ -38,3 +38,11 @@ export function optStringArray(raw: Raw, key: string): string[] | undefined {
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) wrongType(key, 'an array of strings', v);
   return v as string[];
 }
+
+/** A non-negative integer (Go's uint64 fields), at most 2^53 - 1 (what a JSON number holds exactly). */
+export function optUint(raw: Raw, key: string, dflt: number): number {
+  const v = raw[key];
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  return wrongType(key, `a non-negative integer up to ${Number.MAX_SAFE_INTEGER}`, v);
+}

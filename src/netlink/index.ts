@@ -21,3 +21,4 @@ export { IFF, IFA_F, RT_SCOPE, RT_TABLE, RTPROT, RTN } from './route/consts.js';
 export { parseIp, formatIp, parseCidr, formatCidr, maskCidr, ipv4Broadcast, type IpFamily, type IpAddress, type Cidr } from './codec/ip.js';
 export { parseMac, formatMac } from './codec/mac.js';
 export type { NetlinkTransport, NetlinkRequest } from './transport.js';
+export { makeHandle, TC_H, type Qdisc, type QdiscRef, type QdiscSpec, type Filter, type U32RedirectSpec, type TbfParams } from './tc/index.js';

@@ -22,12 +22,16 @@ import {
   linkSetMasterRequest,
   linkSetMtuRequest,
   linkSetNameRequest,
+  linkSetAliasRequest,
   linkSetNetnsRequest,
   linkSetTxQLenRequest,
   parseLink,
   validLinkName,
 } from './route/link.js';
 import { parseRoute, routeDumpRequest, routeModifyRequest } from './route/route.js';
+import { filterDumpRequest, parseFilter, u32RedirectAddRequest, type Filter, type U32RedirectSpec } from './tc/filter.js';
+import { readPschedClock, type PschedClock } from './tc/clock.js';
+import { parseQdisc, qdiscAddRequest, qdiscDelRequest, qdiscDumpRequest, type Qdisc, type QdiscRef, type QdiscSpec } from './tc/qdisc.js';
 import type { Addr, AddrAddOptions, BridgePortOptions, BridgeVlan, BridgeVlanOptions, Link, LinkSpec, RouteInfo, RouteSpec } from './route/types.js';
 import { NetlinkChannel } from './channel.js';
 import { NetlinkSocket } from './socket.js';
@@ -122,6 +126,38 @@ export class Netlink implements Disposable {
   }
   linkSetTxQLen(index: number, qlen: number): void {
     this.ackLink(linkSetTxQLenRequest(index, qlen), index);
+  }
+
+  /** IFLA_IFALIAS, up to 255 bytes (`ip link set dev X alias TEXT`). */
+  linkSetAlias(index: number, alias: string): void {
+    this.ackLink(linkSetAliasRequest(index, alias), index);
+  }
+
+  // ---- traffic control ----
+
+  /** Qdiscs of one link (the kernel dumps all links; the rest are dropped here). */
+  qdiscList(index: number): Qdisc[] {
+    return this.transport
+      .dump(qdiscDumpRequest(index))
+      .map((m) => parseQdisc(m.payload))
+      .filter((q) => q.index === index);
+  }
+  /** Creates the qdisc (NLM_F_EXCL: EEXIST when the place is taken). `clock` defaults to /proc/net/psched. */
+  qdiscAdd(spec: QdiscSpec, clock: PschedClock = readPschedClock()): void {
+    this.ackLink(qdiscAddRequest(spec, clock), spec.index);
+  }
+  qdiscDel(ref: QdiscRef): void {
+    this.ackLink(qdiscDelRequest(ref), ref.index);
+  }
+  filterAddU32Redirect(spec: U32RedirectSpec): void {
+    this.ackLink(u32RedirectAddRequest(spec), spec.index);
+  }
+  /** Filters under one qdisc (or class) of a link. */
+  filterList(index: number, parent: number): Filter[] {
+    return this.transport
+      .dump(filterDumpRequest(index, parent))
+      .map((m) => parseFilter(m.payload))
+      .filter((f) => f.index === index);
   }
 
   // ---- bridge ----

@@ -14,6 +14,7 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'host-local', kind: 'ipam', summary: 'allocates addresses from ranges, reserved as files on the host', supportedVersions: ALL, load: () => import('./ipam/host-local/index.js').then((m) => m.plugin) },
   { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
+  { name: 'bandwidth', kind: 'meta', summary: 'shapes the container\'s ingress and egress traffic with tbf (and an IFB) over netlink', supportedVersions: ALL, load: () => import('./meta/bandwidth/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
 ];
 

@@ -156,3 +156,9 @@ export function linkSetNetnsRequest(index: number, nsFd: number): NetlinkRequest
 export function linkSetTxQLenRequest(index: number, qlen: number): NetlinkRequest {
   return linkChangeRequest(`link set index ${index} txqueuelen ${qlen}`, index, { attrs: (w) => w.u32(IFLA.TXQLEN, qlen) });
 }
+
+// Equivalent to: `ip link set dev IFINDEX alias TEXT`
+export function linkSetAliasRequest(index: number, alias: string): NetlinkRequest {
+  if (Buffer.byteLength(alias) > 255) throw new TypeError(`interface alias longer than 255 bytes: ${JSON.stringify(alias)}`);
+  return linkChangeRequest(`link set index ${index} alias ${JSON.stringify(alias)}`, index, { attrs: (w) => w.string(IFLA.IFALIAS, alias) });
+}
