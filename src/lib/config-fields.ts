@@ -38,3 +38,11 @@ export function optStringArray(raw: Raw, key: string): string[] | undefined {
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) wrongType(key, 'an array of strings', v);
   return v as string[];
 }
+
+/** A JSON object (Go's map[string]interface{}); null and absent are undefined. */
+export function optObject(raw: Raw, key: string): Record<string, unknown> | undefined {
+  const v = raw[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) wrongType(key, 'an object', v);
+  return v as Record<string, unknown>;
+}
