@@ -15,7 +15,7 @@ import { CniBinDir, type PluginCall, type PluginRun } from '../helpers/cni.js';
 import { HostNsFixture, RealHostGuard } from '../helpers/hostns.js';
 import { linkExists } from '../helpers/bridge.js';
 import { writeSubnetEnv } from '../helpers/flannel.js';
-import { sh } from '../helpers/sh.js';
+import { ipJson, sh } from '../helpers/sh.js';
 import type { TestNetns } from '../helpers/netns.js';
 
 const REFERENCE_DIR = '/usr/lib/cni';
@@ -204,6 +204,31 @@ test('GC removes the saved configs of attachments not valid any more and host-lo
     assert.equal(fs.readdirSync(n.dataDir).sort(), ['keep', 'othernet'], "another network's file is not ours to remove");
     assert.equal(owners(), ['keep']);
     assert.is(n.run(bin, call('DEL', a, conf, 'keep')).code, 0);
+  } finally {
+    n.cleanup();
+    bin.dispose();
+  }
+});
+
+test('every spec version 0.1.0..1.1.0: ADD gives the result in that version, DEL cleans up; runtimeConfig reaches the delegate', () => {
+  const bin = new CniBinDir();
+  const n = new Node();
+  try {
+    for (const [k, v] of ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'].entries()) {
+      const ns = n.fx.netns();
+      const mac = `c2:11:22:33:44:${(0x10 + k).toString(16)}`;
+      const conf = n.conf({ runtimeConfig: { mac } }, v);
+      const add = n.run(bin, call('ADD', ns, conf, `v${k}`));
+      assert.is(add.code, 0, `${v}: ${add.stdout}`);
+      if (v.startsWith('0.1') || v.startsWith('0.2')) assert.is(add.json.ip4.ip, `${n.v4Prefix}${2 + k}/24`, v);
+      else assert.is(add.json.cniVersion, v);
+      // The delegate (bridge) applied runtimeConfig.mac, which only flannel received.
+      if (!v.startsWith('0.1') && !v.startsWith('0.2')) assert.is(ipJson<{ address: string }[]>(['link', 'show', 'dev', 'eth0'], ns.name)[0]!.address, mac, v);
+      assert.is(n.run(bin, call('DEL', ns, conf, `v${k}`)).code, 0, v);
+    }
+    assert.equal(n.hostVeths(), []);
+    assert.equal(n.ipamFiles(), []);
+    assert.equal(fs.readdirSync(n.dataDir), []);
   } finally {
     n.cleanup();
     bin.dispose();
