@@ -72,12 +72,22 @@ class Node {
   }
 }
 
-const call = (command: string, ns: TestNetns, config: object, containerId = 'fl1', env: Record<string, string> = {}): PluginCall => ({ command, containerId, netns: ns.path, ifName: 'eth0', config, env });
-
-test('ADD saves the rendered delegate config (0600 in a 0700 dir) and attaches through bridge + host-local; CHECK, STATUS; DEL leaves nothing; nothing on stderr', () => {
+/** A fresh node and CNI_PATH for one test, removed afterwards whatever happens. */
+function onNode(fn: (n: Node, bin: CniBinDir) => void): void {
   const bin = new CniBinDir();
   const n = new Node();
   try {
+    fn(n, bin);
+  } finally {
+    n.cleanup();
+    bin.dispose();
+  }
+}
+
+const call = (command: string, ns: TestNetns, config: object, containerId = 'fl1', env: Record<string, string> = {}): PluginCall => ({ command, containerId, netns: ns.path, ifName: 'eth0', config, env });
+
+test('ADD saves the rendered delegate config (0600 in a 0700 dir) and attaches through bridge + host-local; CHECK, STATUS; DEL leaves nothing; nothing on stderr', () =>
+  onNode((n, bin) => {
     const ns = n.fx.netns();
     const conf = n.conf();
     const add = n.run(bin, call('ADD', ns, conf));
@@ -114,16 +124,10 @@ test('ADD saves the rendered delegate config (0600 in a 0700 dir) and attaches t
     assert.not.ok(linkExists('eth0', ns.name));
     assert.equal(n.ipamFiles(), []);
     assert.is(n.run(bin, call('DEL', ns, conf)).code, 0);
-  } finally {
-    n.cleanup();
-    bin.dispose();
-  }
-});
+  }));
 
-test('bad input changes nothing: delegate name/ipam/type (code 7), missing subnet.env (code 11, STATUS 50), incomplete subnet.env', () => {
-  const bin = new CniBinDir();
-  const n = new Node();
-  try {
+test('bad input changes nothing: delegate name/ipam/type (code 7), missing subnet.env (code 11, STATUS 50), incomplete subnet.env', () =>
+  onNode((n, bin) => {
     const ns = n.fx.netns();
     for (const [delegate, msg] of [
       [{ name: 'x' }, "'delegate' dictionary must not have 'name' field, it'll be set by flannel"],
@@ -152,16 +156,10 @@ test('bad input changes nothing: delegate name/ipam/type (code 7), missing subne
     assert.not.ok(linkExists(n.fx.bridge, n.fx.host.name));
     assert.equal(n.hostVeths(), []);
     assert.not.ok(fs.existsSync(n.ipamDir));
-  } finally {
-    n.cleanup();
-    bin.dispose();
-  }
-});
+  }));
 
-test('a failed delegated ADD rolls back the saved config; DEL works with subnet.env gone; CHECK without a saved config fails', () => {
-  const bin = new CniBinDir();
-  const n = new Node();
-  try {
+test('a failed delegated ADD rolls back the saved config; DEL works with subnet.env gone; CHECK without a saved config fails', () =>
+  onNode((n, bin) => {
     const ns = n.fx.netns();
     const bad = n.run(bin, call('ADD', ns, n.conf({ ipam: { dataDir: n.ipamDir, routes: [{ dst: '0.0.0.0/0' }] } })));
     assert.is.not(bad.code, 0);
@@ -179,16 +177,10 @@ test('a failed delegated ADD rolls back the saved config; DEL works with subnet.
     assert.is(del.code, 0, del.stdout);
     assert.equal(n.hostVeths(), []);
     assert.not.ok(fs.existsSync(path.join(n.dataDir, 'fl1')));
-  } finally {
-    n.cleanup();
-    bin.dispose();
-  }
-});
+  }));
 
-test('GC removes the saved configs of attachments not valid any more and host-local releases their addresses', () => {
-  const bin = new CniBinDir();
-  const n = new Node();
-  try {
+test('GC removes the saved configs of attachments not valid any more and host-local releases their addresses', () =>
+  onNode((n, bin) => {
     const a = n.fx.netns();
     const b = n.fx.netns();
     const conf = n.conf();
@@ -204,16 +196,10 @@ test('GC removes the saved configs of attachments not valid any more and host-lo
     assert.equal(fs.readdirSync(n.dataDir).sort(), ['keep', 'othernet'], "another network's file is not ours to remove");
     assert.equal(owners(), ['keep']);
     assert.is(n.run(bin, call('DEL', a, conf, 'keep')).code, 0);
-  } finally {
-    n.cleanup();
-    bin.dispose();
-  }
-});
+  }));
 
-test('every spec version 0.1.0..1.1.0: ADD gives the result in that version, DEL cleans up; runtimeConfig reaches the delegate', () => {
-  const bin = new CniBinDir();
-  const n = new Node();
-  try {
+test('every spec version 0.1.0..1.1.0: ADD gives the result in that version, DEL cleans up; runtimeConfig reaches the delegate', () =>
+  onNode((n, bin) => {
     for (const [k, v] of ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'].entries()) {
       const ns = n.fx.netns();
       const mac = `c2:11:22:33:44:${(0x10 + k).toString(16)}`;
@@ -229,11 +215,7 @@ test('every spec version 0.1.0..1.1.0: ADD gives the result in that version, DEL
     assert.equal(n.hostVeths(), []);
     assert.equal(n.ipamFiles(), []);
     assert.equal(fs.readdirSync(n.dataDir), []);
-  } finally {
-    n.cleanup();
-    bin.dispose();
-  }
-});
+  }));
 
 /** pino lines without what differs between any two processes (and stack frames, which show the caller). */
 function logLines(stderr: string, plugin: string): object[] {
