@@ -59,4 +59,3 @@ function writtenCniVersion(stdin: Buffer): string {
     return '';
   }
 }
-

@@ -8,7 +8,7 @@
  * the masquerade flag is incomplete: the reference's "<file> is missing <keys>".
  */
 import * as fs from 'node:fs';
-import { CniError, ErrorCode, type ErrorCodeValue } from '../../../spec/errors.js';
+import { CniError, ErrorCode } from '../../../spec/errors.js';
 import { IpNet } from '../../../lib/ip/index.js';
 
 export interface SubnetEnv {
@@ -23,11 +23,7 @@ export interface SubnetEnv {
   ipMasq: boolean;
 }
 
-/** Thrown while subnet.env is absent or incomplete: flanneld has not (fully) started on this node. */
-export class SubnetEnvNotReady extends CniError {
-  override readonly name = 'SubnetEnvNotReady';
-}
-
+const KEYS = new Set(['FLANNEL_NETWORK', 'FLANNEL_IPV6_NETWORK', 'FLANNEL_SUBNET', 'FLANNEL_IPV6_SUBNET', 'FLANNEL_MTU', 'FLANNEL_IPMASQ']);
 const PREFIX = 'loadFlannelSubnetEnv failed';
 const MAX_UINT32 = 0xffffffff;
 
@@ -87,15 +83,14 @@ export function parseSubnetEnv(text: string, file: string): SubnetEnv {
   if (mtu === undefined) missing.push('FLANNEL_MTU');
   if (ipMasq === undefined) missing.push('FLANNEL_IPMASQ');
   if (missing.length > 0 || mtu === undefined || ipMasq === undefined) {
-    throw notReady(ErrorCode.TryAgainLater, `${PREFIX}: ${file} is missing ${missing.join(', ')}`, 'flanneld has not finished writing it yet');
+    throw notReady(`${PREFIX}: ${file} is missing ${missing.join(', ')}`, 'flanneld has not finished writing it yet');
   }
   return { networks, ip6Networks, ...(subnet ? { subnet } : {}), ...(ip6Subnet ? { ip6Subnet } : {}), mtu, ipMasq };
 }
 
-const KEYS = new Set(['FLANNEL_NETWORK', 'FLANNEL_IPV6_NETWORK', 'FLANNEL_SUBNET', 'FLANNEL_IPV6_SUBNET', 'FLANNEL_MTU', 'FLANNEL_IPMASQ']);
-
-function notReady(code: ErrorCodeValue, msg: string, details: string, cause?: unknown): SubnetEnvNotReady {
-  return new SubnetEnvNotReady(code, msg, details, cause === undefined ? undefined : { cause });
+/** Absent or incomplete: flanneld has not (fully) started on this node; the runtime may retry. */
+function notReady(msg: string, details: string, cause?: unknown): CniError {
+  return new CniError(ErrorCode.TryAgainLater, msg, details, cause === undefined ? undefined : { cause });
 }
 
 /**
@@ -109,7 +104,7 @@ export function loadSubnetEnv(file: string): SubnetEnv {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
-    throw notReady(ErrorCode.TryAgainLater, `${PREFIX}: open ${file}: ${why}`, `flanneld has not written ${file} yet (is flanneld running on this node?)`, err);
+    throw notReady(`${PREFIX}: open ${file}: ${why}`, `flanneld has not written ${file} yet (is flanneld running on this node?)`, err);
   }
   return parseSubnetEnv(text, file);
 }
