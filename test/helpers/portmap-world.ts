@@ -238,8 +238,14 @@ export function requestSocat(from: TestNetns, proto: 'tcp' | 'udp', addr: string
   const kind = `TCP${addr.includes(':') ? '6' : '4'}`;
   const src = opts.sourcePort ? `,sourceport=${opts.sourcePort},reuseaddr` : '';
   // -t: after our EOF (the request is sent), how long to wait for the reply (default only 0.5 s).
-  const r = sh('ip', ['netns', 'exec', from.name, 'socat', '-T', String(wait), '-t', String(wait), '-', `${kind}:${host}:${port}${src}`], { input: 'ping\n', timeout: 15_000 });
-  return r.stdout.trim();
+  try {
+    const r = sh('ip', ['netns', 'exec', from.name, 'socat', '-T', String(wait), '-t', String(wait), '-', `${kind}:${host}:${port}${src}`], { input: 'ping\n', timeout: 15_000 });
+    return r.stdout.trim();
+  } catch (err) {
+    // socat gave up (e.g. connection refused) before reading the request: no answer.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return '';
+    throw err;
+  }
 }
 
 /** One datagram out, the first answer back (socat would wait for its timeout after the answer). */
