@@ -158,7 +158,7 @@ test('bad input changes nothing: delegate name/ipam/type (code 7), missing subne
     assert.not.ok(fs.existsSync(n.ipamDir));
   }));
 
-test('a failed delegated ADD rolls back the saved config; DEL works with subnet.env gone; CHECK without a saved config fails', () =>
+test('a failed delegated ADD rolls back the saved config; DEL works with subnet.env gone, keeps the file when the delegate fails; CHECK without a saved config fails', () =>
   onNode((n, bin) => {
     const ns = n.fx.netns();
     const bad = n.run(bin, call('ADD', ns, n.conf({ ipam: { dataDir: n.ipamDir, routes: [{ dst: '0.0.0.0/0' }] } })));
@@ -177,6 +177,13 @@ test('a failed delegated ADD rolls back the saved config; DEL works with subnet.
     assert.is(del.code, 0, del.stdout);
     assert.equal(n.hostVeths(), []);
     assert.not.ok(fs.existsSync(path.join(n.dataDir, 'fl1')));
+    // A delegated DEL that fails keeps the saved config, so the runtime's retry can finish the job.
+    const broken = path.join(n.dataDir, 'broken');
+    fs.writeFileSync(broken, JSON.stringify({ cniVersion: '1.1.0', name: n.fx.name, type: 'no-such-plugin' }));
+    const failed = n.run(bin, call('DEL', ns, conf, 'broken'));
+    assert.is(failed.code, 1, failed.stdout);
+    assert.match(failed.json.msg, /failed to find plugin "no-such-plugin"/);
+    assert.ok(fs.existsSync(broken));
   }));
 
 test('GC removes the saved configs of attachments not valid any more and host-local releases their addresses', () =>
