@@ -16,7 +16,7 @@ import { median, table } from './measure.js';
 export const REFERENCE_DIR = '/usr/lib/cni';
 
 /** Run each plugin process in `nsPath`: the child inherits the netns of the thread that forks it. */
-function spawnIn(nsPath: string): RunProcess {
+export function spawnIn(nsPath: string): RunProcess {
   return (file, stdin, env) => {
     let started: Promise<ProcessOutcome> | undefined;
     withNetns(nsPath, () => {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchPlugins } from './plugins.js';
 import { benchReference } from './reference.js';
+import { benchFlannel } from './flannel.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const cni = path.join(root, 'dist/cni');
@@ -15,3 +16,4 @@ const runs = Number(process.env.BENCH_RUNS ?? 30);
 if (!fs.existsSync(cni)) throw new Error('dist/cni is missing: run `npm run build` first');
 process.stdout.write(`${benchPlugins(cni, runs)}\n`);
 process.stdout.write(await benchReference(cni, runs));
+process.stdout.write(`\n${await benchFlannel(cni, runs)}`);

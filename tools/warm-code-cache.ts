@@ -68,6 +68,10 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
   const portMappings = [{ hostPort: 18081, containerPort: 80, protocol: 'tcp' }, { hostPort: 18082, containerPort: 53, protocol: 'udp' }];
   const portmap = { cniVersion: v, name: 'warm', type: 'portmap', runtimeConfig: { portMappings }, prevResult };
   const firewall = { cniVersion: v, name: 'warm', type: 'firewall', prevResult };
+  // flannel: its own verbs against a bridge stand-in, then the bridge and host-local code it runs in-process.
+  fs.writeFileSync(path.join(fakeIpam, 'bridge'), fs.readFileSync(path.join(fakeIpam, 'host-local')), { mode: 0o755 });
+  fs.writeFileSync(path.join(scratch, 'subnet.env'), 'FLANNEL_NETWORK=10.254.0.0/16\nFLANNEL_SUBNET=10.254.99.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
+  const flannel = { cniVersion: v, name: 'warm', type: 'flannel', subnetFile: path.join(scratch, 'subnet.env'), dataDir: path.join(scratch, 'flannel'), delegate: { bridge, hairpinMode: true, isDefaultGateway: true } };
   // The meta plugins need the bridge in place (routes to the container), made by a bridge pass.
   const withBridge = (passes: Pass[]) => [pass('bridge', 'ADD', bridgeConf), ...passes, pass('bridge', 'DEL', bridgeConf)];
   return {
@@ -79,6 +83,7 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
     // The host veth's name is random, so only DEL (config, clock, veth lookup, IFB removal) warms.
     bandwidth: withBridge([pass('bandwidth', 'DEL', { cniVersion: v, name: 'warm', type: 'bandwidth', ingressRate: 8000000, ingressBurst: 80000, egressRate: 8000000, egressBurst: 80000, prevResult })]),
+    flannel: [pass('flannel', 'ADD', flannel), pass('flannel', 'DEL', flannel), pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), ...hostLocal],
   };
 }
 

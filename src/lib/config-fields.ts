@@ -46,3 +46,11 @@ export function optUint(raw: Raw, key: string, dflt: number): number {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
   return wrongType(key, `a non-negative integer up to ${Number.MAX_SAFE_INTEGER}`, v);
 }
+
+/** A JSON object (Go's map[string]interface{}); null and absent are undefined. */
+export function optObject(raw: Raw, key: string): Record<string, unknown> | undefined {
+  const v = raw[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) wrongType(key, 'an object', v);
+  return v as Record<string, unknown>;
+}

@@ -16,6 +16,7 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
   { name: 'bandwidth', kind: 'meta', summary: 'shapes the container\'s ingress and egress traffic with tbf (and an IFB) over netlink', supportedVersions: ALL, load: () => import('./meta/bandwidth/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
+  { name: 'flannel', kind: 'meta', summary: "hands the attachment to bridge (or another plugin) with the node's subnet from flanneld's subnet.env", supportedVersions: ALL, load: () => import('./meta/flannel/index.js').then((m) => m.plugin) },
 ];
 
 export function findPlugin(name: string): PluginEntry | undefined {

@@ -136,39 +136,12 @@ export class PortmapWorld {
 
   /** A socat server in `ns` answering every connection or datagram with `reply`. */
   async serve(ns: TestNetns, proto: 'tcp' | 'udp', port: number, reply: string): Promise<void> {
-    const listen = proto === 'tcp' ? `TCP6-LISTEN:${port},fork,reuseaddr,ipv6only=0` : `UDP6-RECVFROM:${port},fork,ipv6only=0`;
-    // Read the request first: a TCP socket closed with unread data sends RST, which can destroy the reply.
-    const child = spawn('ip', ['netns', 'exec', ns.name, 'socat', listen, `SYSTEM:read line; echo ${reply}`], { stdio: 'ignore', detached: true });
-    this.servers.push(child);
-    const flag = proto === 'tcp' ? '-tlnH' : '-ulnH';
-    for (let i = 0; i < 100; i++) {
-      if (new RegExp(`:${port}\\b`).test(ns.exec('ss', [flag]).stdout)) return;
-      await sleep(30);
-    }
-    throw new Error(`socat ${proto} server on port ${port} did not start`);
+    await serveSocat(ns, proto, port, reply, this.servers);
   }
 
   /** What a client in `from` gets back from addr:port ('' when nothing came back). */
   request(from: TestNetns, proto: 'tcp' | 'udp', addr: string, port: number, opts: { sourcePort?: number; timeout?: number } = {}): string {
-    const wait = opts.timeout ?? 3;
-    if (proto === 'udp') return this.udpRequest(from, addr, port, wait, opts.sourcePort);
-    const host = addr.includes(':') ? `[${addr}]` : addr;
-    const kind = `TCP${addr.includes(':') ? '6' : '4'}`;
-    const src = opts.sourcePort ? `,sourceport=${opts.sourcePort},reuseaddr` : '';
-    // -t: after our EOF (the request is sent), how long to wait for the reply (default only 0.5 s).
-    const r = sh('ip', ['netns', 'exec', from.name, 'socat', '-T', String(wait), '-t', String(wait), '-', `${kind}:${host}:${port}${src}`], { input: 'ping\n', timeout: 15_000 });
-    return r.stdout.trim();
-  }
-
-  /** One datagram out, the first answer back (socat would wait for its timeout after the answer). */
-  private udpRequest(from: TestNetns, addr: string, port: number, wait: number, sourcePort = 0): string {
-    const script = `
-      const s = require('node:dgram').createSocket(${JSON.stringify(addr.includes(':') ? 'udp6' : 'udp4')});
-      s.on('message', (m) => { process.stdout.write(m); process.exit(0); });
-      s.bind(${sourcePort}, () => s.send('ping\\n', ${port}, ${JSON.stringify(addr)}));
-      setTimeout(() => process.exit(0), ${wait * 1000});`;
-    const r = sh('ip', ['netns', 'exec', from.name, process.execPath, '-e', script], { timeout: 15_000 });
-    return r.stdout.trim();
+    return requestSocat(from, proto, addr, port, opts);
   }
 
   nftRuleset(): string {
@@ -238,4 +211,50 @@ export function bridgePortmapChain(opts: {
       ],
     },
   };
+}
+
+/**
+ * A socat server in `ns` answering every connection or datagram with `reply`, started and tracked
+ * in `servers` (kill each with process.kill(-pid)); resolves once it listens.
+ */
+export async function serveSocat(ns: TestNetns, proto: 'tcp' | 'udp', port: number, reply: string, servers: ChildProcess[]): Promise<void> {
+  const listen = proto === 'tcp' ? `TCP6-LISTEN:${port},fork,reuseaddr,ipv6only=0` : `UDP6-RECVFROM:${port},fork,ipv6only=0`;
+  // Read the request first: a TCP socket closed with unread data sends RST, which can destroy the reply.
+  const child = spawn('ip', ['netns', 'exec', ns.name, 'socat', listen, `SYSTEM:read line; echo ${reply}`], { stdio: 'ignore', detached: true });
+  servers.push(child);
+  const flag = proto === 'tcp' ? '-tlnH' : '-ulnH';
+  for (let i = 0; i < 100; i++) {
+    if (new RegExp(`:${port}\\b`).test(ns.exec('ss', [flag]).stdout)) return;
+    await sleep(30);
+  }
+  throw new Error(`socat ${proto} server on port ${port} did not start`);
+}
+
+/** What a client in `from` gets back from addr:port ('' when nothing came back). */
+export function requestSocat(from: TestNetns, proto: 'tcp' | 'udp', addr: string, port: number, opts: { sourcePort?: number; timeout?: number } = {}): string {
+  const wait = opts.timeout ?? 3;
+  if (proto === 'udp') return udpRequest(from, addr, port, wait, opts.sourcePort);
+  const host = addr.includes(':') ? `[${addr}]` : addr;
+  const kind = `TCP${addr.includes(':') ? '6' : '4'}`;
+  const src = opts.sourcePort ? `,sourceport=${opts.sourcePort},reuseaddr` : '';
+  // -t: after our EOF (the request is sent), how long to wait for the reply (default only 0.5 s).
+  try {
+    const r = sh('ip', ['netns', 'exec', from.name, 'socat', '-T', String(wait), '-t', String(wait), '-', `${kind}:${host}:${port}${src}`], { input: 'ping\n', timeout: 15_000 });
+    return r.stdout.trim();
+  } catch (err) {
+    // socat gave up (e.g. connection refused) before reading the request: no answer.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return '';
+    throw err;
+  }
+}
+
+/** One datagram out, the first answer back (socat would wait for its timeout after the answer). */
+function udpRequest(from: TestNetns, addr: string, port: number, wait: number, sourcePort = 0): string {
+  const script = `
+    const s = require('node:dgram').createSocket(${JSON.stringify(addr.includes(':') ? 'udp6' : 'udp4')});
+    s.on('message', (m) => { process.stdout.write(m); process.exit(0); });
+    s.bind(${sourcePort}, () => s.send('ping\\n', ${port}, ${JSON.stringify(addr)}));
+    setTimeout(() => process.exit(0), ${wait * 1000});`;
+  const r = sh('ip', ['netns', 'exec', from.name, process.execPath, '-e', script], { timeout: 15_000 });
+  return r.stdout.trim();
 }

@@ -1,0 +1,59 @@
+/**
+ * Rendered delegate configs kept in dataDir/<containerID> (dir 0700, file 0600), the reference's
+ * layout and bytes: DEL and CHECK use the config the attachment was made with, even after
+ * subnet.env changed or disappeared. Written atomically (temp file, fsync, rename), so a crash
+ * leaves the old file or the new one, never a torn one that would block DEL.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomHex } from '../../../lib/random.js';
+
+export function savedPath(dataDir: string, containerId: string): string {
+  return path.join(dataDir, containerId);
+}
+
+/** The saved bytes, or undefined when there are none. */
+export function readSaved(dataDir: string, containerId: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(savedPath(dataDir, containerId));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+export function writeSaved(dataDir: string, containerId: string, bytes: Buffer): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = savedPath(dataDir, containerId);
+  const tmp = path.join(dataDir, `.${containerId}.${randomHex(4)}.tmp`);
+  const fd = fs.openSync(tmp, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function removeSaved(dataDir: string, containerId: string): void {
+  fs.rmSync(savedPath(dataDir, containerId), { force: true });
+}
+
+/** Container IDs with a saved config (temp files of interrupted writes are skipped). */
+export function listSaved(dataDir: string): string[] {
+  try {
+    return fs.readdirSync(dataDir).filter((n) => !n.startsWith('.'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
