@@ -1,7 +1,7 @@
-/** The container MAC: CNI_ARGS MAC < args.cni.mac < runtimeConfig.mac (later wins, as the reference). */
-import type { NetConf } from '../../../spec/types.js';
-import { invalidConfig } from '../../../spec/errors.js';
-import { pickCniArgs } from '../../../skel/cni-args.js';
+/** The container MAC (bridge, macvlan, tap): CNI_ARGS MAC < args.cni.mac < runtimeConfig.mac (later wins, as the reference). */
+import type { NetConf } from '../spec/types.js';
+import { invalidConfig } from '../spec/errors.js';
+import { pickCniArgs } from '../skel/cni-args.js';
 
 const MAC_RE = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;
 
