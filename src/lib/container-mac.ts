@@ -1,4 +1,4 @@
-/** The container MAC (bridge, macvlan, tap): CNI_ARGS MAC < args.cni.mac < runtimeConfig.mac (later wins, as the reference). */
+/** The container MAC (bridge, macvlan, tap): [mac <] CNI_ARGS MAC < args.cni.mac < runtimeConfig.mac (later wins, as the reference). */
 import type { NetConf } from '../spec/types.js';
 import { invalidConfig } from '../spec/errors.js';
 import { pickCniArgs } from '../skel/cni-args.js';
@@ -17,8 +17,10 @@ function stringAt(v: unknown, source: string): string | undefined {
   return v;
 }
 
-export function requestedMac(conf: NetConf, cniArgs: string): string | undefined {
+/** `withMacKey`: the plugin also has a top-level "mac" key (macvlan, tap), weakest of all. */
+export function requestedMac(conf: NetConf, cniArgs: string, withMacKey = false): string | undefined {
   const sources: [string | undefined, string][] = [
+    [withMacKey ? stringAt(conf.mac, 'mac') : undefined, 'mac'],
     [pickCniArgs(cniArgs, ['MAC']).MAC || undefined, 'CNI_ARGS MAC'],
     [stringAt(conf.args?.cni?.mac, 'args.cni.mac'), 'args.cni.mac'],
     [stringAt(conf.runtimeConfig?.mac, 'runtimeConfig.mac'), 'runtimeConfig.mac'],

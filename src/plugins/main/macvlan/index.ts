@@ -35,7 +35,7 @@ export function parseMacvlanConfig(raw: NetConf, cniArgs: string): MacvlanConf {
       master: readIfName(raw, 'master'),
       mode: readMode(raw, 'macvlan', MODES, 'bridge'),
       mtu: readMtu(raw),
-      mac: requestedMac(raw, cniArgs),
+      mac: requestedMac(raw, cniArgs, true),
       ...(bcQueueLen !== undefined ? { bcQueueLen } : {}),
     },
   };

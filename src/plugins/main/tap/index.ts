@@ -50,7 +50,7 @@ export function parseTapConfig(raw: NetConf, cniArgs: string): TapConf {
     settings: {
       multiQueue: optBool(raw, 'multiQueue', false),
       mtu: readMtu(raw),
-      ...optional({ mac: requestedMac(raw, cniArgs), owner, group, selinuxContext, bridge }),
+      ...optional({ mac: requestedMac(raw, cniArgs, true), owner, group, selinuxContext, bridge }),
     },
   };
 }
