@@ -77,6 +77,9 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     'host-local': hostLocal,
     portmap: withBridge([pass('portmap', 'ADD', portmap), pass('portmap', 'DEL', portmap)]),
     firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
+    // macvlan on the warm-up bridge as its master (a bridge DEL leaves the bridge); tap needs none.
+    macvlan: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), pass('macvlan', 'ADD', { ...ptpConf, type: 'macvlan', master: bridge }), pass('macvlan', 'DEL', { ...ptpConf, type: 'macvlan', master: bridge })],
+    tap: [pass('tap', 'ADD', { ...ptpConf, type: 'tap', multiQueue: true }), pass('tap', 'DEL', { ...ptpConf, type: 'tap' }), ...hostLocal],
   };
 }
 
