@@ -8,9 +8,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CniBinDir, PluginCall, PluginRun } from './cni.js';
+import { suite, type Test } from 'uvu';
+import { CniBinDir, type PluginCall, type PluginRun } from './cni.js';
+import { RealHostGuard } from './hostns.js';
 import { makeNetns, type TestNetns } from './netns.js';
-import { uniqueSubnets, linkDetails, type Subnets } from './bridge.js';
+import { uniqueSubnets, linkDetails, hostLocalReservations, type Subnets } from './bridge.js';
 import { uniqueSuffix } from './env.js';
 import { sh } from './sh.js';
 
@@ -66,15 +68,41 @@ export class LinkWorld {
 
   /** Addresses host-local holds for this network. */
   reservations(): string[] {
-    const dir = path.join(this.dataDir, this.name);
-    if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir).filter((f) => f !== 'lock' && !f.startsWith('last_reserved_ip'));
+    return hostLocalReservations(this.dataDir, this.name);
   }
 
   cleanup(): void {
     for (const ns of [...this.namespaces].reverse()) ns.remove();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** Run fn in a fresh LinkWorld, always cleaned up. */
+export function withWorld<T>(fn: (w: LinkWorld) => T): T {
+  const w = new LinkWorld();
+  try {
+    return fn(w);
+  } finally {
+    w.cleanup();
+  }
+}
+
+/**
+ * A uvu suite whose tests get a CniBinDir; with a RealHostGuard (host lane), its snapshot is taken
+ * before the tests, and `finish()` adds the closing test that compares it, then runs the suite.
+ */
+export function linkSuite(name: string, guard?: RealHostGuard): { t: Test<{ bin: CniBinDir }>; finish: () => void } {
+  const t = suite<{ bin: CniBinDir }>(name);
+  t.before(async (ctx) => {
+    await guard?.take();
+    ctx.bin = new CniBinDir();
+  });
+  t.after((ctx) => ctx.bin?.dispose());
+  const finish = () => {
+    if (guard) t(RealHostGuard.TEST_NAME, () => guard.assertUnchanged());
+    t.run();
+  };
+  return { t, finish };
 }
 
 /** The standard call of a container: its id, netns and eth0. */

@@ -10,20 +10,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniBinDir } from '../helpers/cni.js';
 import { addresses, ping } from '../helpers/bridge.js';
 import { RealHostGuard } from '../helpers/hostns.js';
-import { LinkWorld, attach, linkInfo } from '../helpers/links.js';
+import { LinkWorld, attach, linkInfo, linkSuite } from '../helpers/links.js';
 
-const t = suite<{ bin: CniBinDir }>('host-device');
-const realHost = new RealHostGuard();
-t.before(async (ctx) => {
-  await realHost.take();
-  ctx.bin = new CniBinDir();
-});
-t.after((ctx) => ctx.bin?.dispose());
+const { t, finish } = linkSuite('host-device', new RealHostGuard());
 
 /** A world whose master (the device to move) has a host address and a host-device state dir. */
 function world<T>(fn: (w: LinkWorld, stateDir: string) => T): T {
@@ -173,8 +165,4 @@ t('config errors: no device selector, a missing device, a bad kernelpath; nothin
   }),
 );
 
-t(RealHostGuard.TEST_NAME, async () => {
-  await realHost.assertUnchanged();
-});
-
-t.run();
+finish();

@@ -6,33 +6,16 @@
  * route's link as master; linkInContainer; L2 only; every spec version; CHECK; DEL idempotent and
  * without a netns; rollback and config errors. The last test checks the real host was left alone.
  */
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniBinDir } from '../helpers/cni.js';
 import { ping } from '../helpers/bridge.js';
 import { RealHostGuard } from '../helpers/hostns.js';
-import { LinkWorld, attach, linkInfo, pingOnce, resultV4 } from '../helpers/links.js';
+import { attach, linkInfo, pingOnce, resultV4, linkSuite, withWorld } from '../helpers/links.js';
 
 const VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'];
-const t = suite<{ bin: CniBinDir }>('macvlan');
-const realHost = new RealHostGuard();
-t.before(async (ctx) => {
-  await realHost.take();
-  ctx.bin = new CniBinDir();
-});
-t.after((ctx) => ctx.bin?.dispose());
-
-function world<T>(fn: (w: LinkWorld) => T): T {
-  const w = new LinkWorld();
-  try {
-    return fn(w);
-  } finally {
-    w.cleanup();
-  }
-}
+const { t, finish } = linkSuite('macvlan', new RealHostGuard());
 
 t('two containers on one master (bridge mode) ping each other and the peer; CHECK; DEL twice cleans up', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const [a, b] = [w.container(), w.container()];
     const config = w.conf('macvlan', { master: w.master });
     const addA = w.run(bin, 'macvlan', { ...attach(a), command: 'ADD', config });
@@ -77,7 +60,7 @@ t('two containers on one master (bridge mode) ping each other and the peer; CHEC
 
 for (const mode of ['private', 'vepa'] as const) {
   t(`mode ${mode}: siblings on the master cannot reach each other, the wire can`, ({ bin }) =>
-    world((w) => {
+    withWorld((w) => {
       const [a, b] = [w.container(), w.container()];
       const config = w.conf('macvlan', { master: w.master, mode });
       const addA = w.run(bin, 'macvlan', { ...attach(a), command: 'ADD', config });
@@ -93,7 +76,7 @@ for (const mode of ['private', 'vepa'] as const) {
 }
 
 t('modes passthru and source are made as asked', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     for (const mode of ['passthru', 'source']) {
       const ns = w.container();
       const config = w.conf('macvlan', { master: w.master, mode });
@@ -106,7 +89,7 @@ t('modes passthru and source are made as asked', ({ bin }) =>
 );
 
 t('every spec version: ADD, CHECK (from 0.4.0), DEL', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     for (const v of VERSIONS) {
       const ns = w.container();
       const config = w.conf('macvlan', { master: w.master }, v);
@@ -126,7 +109,7 @@ t('every spec version: ADD, CHECK (from 0.4.0), DEL', ({ bin }) =>
 );
 
 t('mtu, bcqueuelen and the MAC (CNI_ARGS < args < runtimeConfig) are applied', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const mac = '02:00:5e:10:20:30';
     const config = w.conf('macvlan', { master: w.master, mtu: 1400, bcqueuelen: 333, runtimeConfig: { mac } });
@@ -146,7 +129,7 @@ t('mtu, bcqueuelen and the MAC (CNI_ARGS < args < runtimeConfig) are applied', (
 );
 
 t('no master: the link of the default route in the namespace the plugin runs in', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     w.host.execOk('ip', ['addr', 'add', `${w.net.v4Prefix}253/24`, 'dev', w.master]);
     w.host.execOk('ip', ['route', 'add', 'default', 'via', w.peerV4, 'dev', w.master]);
     const ns = w.container();
@@ -158,7 +141,7 @@ t('no master: the link of the default route in the namespace the plugin runs in'
 );
 
 t('no master and no default route: a clear error, nothing made', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const add = w.run(bin, 'macvlan', { ...attach(ns), command: 'ADD', config: w.conf('macvlan') });
     assert.is(add.code, 1);
@@ -168,7 +151,7 @@ t('no master and no default route: a clear error, nothing made', ({ bin }) =>
 );
 
 t('linkInContainer: the master is a link inside the container', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     w.host.execOk('ip', ['link', 'set', w.master, 'netns', ns.name]);
     ns.execOk('ip', ['link', 'set', w.master, 'up']);
@@ -185,7 +168,7 @@ t('linkInContainer: the master is a link inside the container', ({ bin }) =>
 );
 
 t('L2 only (no ipam): the link is up with no addresses', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const { ipam: _none, ...config } = w.conf('macvlan', { master: w.master });
     const add = w.run(bin, 'macvlan', { ...attach(ns), command: 'ADD', config });
@@ -197,7 +180,7 @@ t('L2 only (no ipam): the link is up with no addresses', ({ bin }) =>
 );
 
 t('DEL without a netns releases the IPAM reservation; DEL with a removed netns succeeds', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const config = w.conf('macvlan', { master: w.master });
     assert.is(w.run(bin, 'macvlan', { ...attach(ns), command: 'ADD', config }).code, 0);
@@ -211,7 +194,7 @@ t('DEL without a netns releases the IPAM reservation; DEL with a removed netns s
 );
 
 t('STATUS and GC go to the IPAM plugin', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const config = w.conf('macvlan', { master: w.master });
     assert.is(w.run(bin, 'macvlan', { ...attach(ns), command: 'ADD', config }).code, 0);
@@ -223,7 +206,7 @@ t('STATUS and GC go to the IPAM plugin', ({ bin }) =>
 );
 
 t('config errors: unknown mode, MTU above the master, missing master; nothing made', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const cases: [Record<string, unknown>, number, string][] = [
       [{ master: w.master, mode: 'bogus' }, 7, 'unknown macvlan mode: "bogus"'],
@@ -243,7 +226,7 @@ t('config errors: unknown mode, MTU above the master, missing master; nothing ma
 );
 
 t('a failed ADD (the IPAM pool is exhausted) leaves no link behind', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const ipam = { type: 'host-local', dataDir: w.dataDir, ranges: [[{ subnet: w.net.v4, rangeStart: `${w.net.v4Prefix}10`, rangeEnd: `${w.net.v4Prefix}10` }]] };
     const config = w.conf('macvlan', { master: w.master, ipam });
@@ -255,8 +238,4 @@ t('a failed ADD (the IPAM pool is exhausted) leaves no link behind', ({ bin }) =
   }),
 );
 
-t(RealHostGuard.TEST_NAME, async () => {
-  await realHost.assertUnchanged();
-});
-
-t.run();
+finish();

@@ -5,29 +5,12 @@
  * veth to a peer, shows the tap's address is on the link), gone after DEL; L2 only; errors. The
  * last test checks the real host was left alone.
  */
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniBinDir } from '../helpers/cni.js';
 import { RealHostGuard } from '../helpers/hostns.js';
-import { LinkWorld, attach, linkInfo } from '../helpers/links.js';
+import { attach, linkInfo, linkSuite, withWorld } from '../helpers/links.js';
 import type { TestNetns } from '../helpers/netns.js';
 
-const t = suite<{ bin: CniBinDir }>('tap');
-const realHost = new RealHostGuard();
-t.before(async (ctx) => {
-  await realHost.take();
-  ctx.bin = new CniBinDir();
-});
-t.after((ctx) => ctx.bin?.dispose());
-
-function world<T>(fn: (w: LinkWorld) => T): T {
-  const w = new LinkWorld();
-  try {
-    return fn(w);
-  } finally {
-    w.cleanup();
-  }
-}
+const { t, finish } = linkSuite('tap', new RealHostGuard());
 
 /** /sys/class/net/<dev>/<attr> as the container sees it (`ip netns exec` mounts its sysfs). */
 const sysfs = (ns: TestNetns, dev: string, attr: string) => ns.execOk('cat', [`/sys/class/net/${dev}/${attr}`]).trim();
@@ -38,7 +21,7 @@ const IFF_NO_PI = 0x1000;
 const IFF_VNET_HDR = 0x4000;
 
 t('owner, group, multiQueue, mtu, mac; port of a bridge in the container; addresses; CHECK; gone after DEL', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     ns.execOk('ip', ['link', 'add', 'br0', 'type', 'bridge']);
     ns.execOk('ip', ['link', 'set', 'br0', 'up']);
@@ -72,7 +55,7 @@ t('owner, group, multiQueue, mtu, mac; port of a bridge in the container; addres
 );
 
 t('defaults, L2 only: a single-queue tap with no owner, up, no addresses', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const { ipam: _none, ...config } = w.conf('tap', { selinuxContext: 'system_u:system_r:svirt_t:s0' });
     const add = w.run(bin, 'tap', { ...attach(ns), command: 'ADD', config });
@@ -88,7 +71,7 @@ t('defaults, L2 only: a single-queue tap with no owner, up, no addresses', ({ bi
 );
 
 t('errors: a missing bridge rolls the tap back; bad owner is code 7', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const r = w.run(bin, 'tap', { ...attach(ns), command: 'ADD', config: w.conf('tap', { bridge: 'nobridge0' }) });
     assert.is(r.code, 1, r.stdout);
@@ -101,8 +84,4 @@ t('errors: a missing bridge rolls the tap back; bad owner is code 7', ({ bin }) 
   }),
 );
 
-t(RealHostGuard.TEST_NAME, async () => {
-  await realHost.assertUnchanged();
-});
-
-t.run();
+finish();

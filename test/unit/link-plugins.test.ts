@@ -18,20 +18,10 @@ import { parseVlanConfig } from '../../src/plugins/main/vlan/index.js';
 import { parseDummyConfig } from '../../src/plugins/main/dummy/index.js';
 import { parseTapConfig } from '../../src/plugins/main/tap/index.js';
 import { parseHostDeviceConfig } from '../../src/plugins/main/host-device/config.js';
-import { CniError } from '../../src/spec/errors.js';
+import { cniErrorOf } from '../helpers/errors.js';
 import type { NetConf } from '../../src/spec/types.js';
 
 const base = (type: string, extra: Record<string, unknown> = {}): NetConf => ({ cniVersion: '1.1.0', name: 'n', type, ipam: { type: 'host-local' }, ...extra });
-
-function configError(fn: () => unknown): CniError {
-  try {
-    fn();
-  } catch (err) {
-    assert.instance(err, CniError);
-    return err as CniError;
-  }
-  throw new Error('expected a CniError');
-}
 
 const requestAttrs = (body: Buffer) => Attrs.parse(body.subarray(IFINFOMSG_LEN));
 
@@ -44,9 +34,9 @@ test('macvlan: defaults, MAC precedence (mac < CNI_ARGS < runtimeConfig), errors
   assert.is(parseMacvlanConfig(base('macvlan', { runtimeConfig: { mac: '02:00:00:00:00:03' } }), 'MAC=02:00:00:00:00:02').settings.mac, '02:00:00:00:00:03');
   assert.is(parseMacvlanConfig(base('macvlan', { bcqueuelen: 100 }), '').settings.bcQueueLen, 100);
   assert.is(parseMacvlanConfig(base('macvlan', { ipam: undefined }), '').link.ipamType, '');
-  assert.is(configError(() => parseMacvlanConfig(base('macvlan', { mode: 'x' }), '')).message, 'unknown macvlan mode: "x"');
-  assert.is(configError(() => parseMacvlanConfig(base('macvlan', { mtu: -1 }), '')).code, 7);
-  assert.match(configError(() => parseMacvlanConfig(base('macvlan', { master: 'a b' }), '')).message, 'invalid "master"');
+  assert.is(cniErrorOf(() => parseMacvlanConfig(base('macvlan', { mode: 'x' }), '')).message, 'unknown macvlan mode: "x"');
+  assert.is(cniErrorOf(() => parseMacvlanConfig(base('macvlan', { mtu: -1 }), '')).code, 7);
+  assert.match(cniErrorOf(() => parseMacvlanConfig(base('macvlan', { master: 'a b' }), '')).message, 'invalid "master"');
 });
 
 test('ipvlan: chained master from the prevResult, modes, addresses required for ADD', () => {
@@ -54,35 +44,35 @@ test('ipvlan: chained master from the prevResult, modes, addresses required for 
   const chained = parseIpvlanConfig(base('ipvlan', { ipam: undefined, prevResult }), 'ADD');
   assert.is(chained.settings.master, 'eth1');
   assert.is(chained.settings.mode, 'l2');
-  assert.is(configError(() => parseIpvlanConfig(base('ipvlan', { prevResult: { interfaces: [{ name: 'a' }, { name: 'b' }] } }), 'ADD')).message, 'chained master failure. PrevResult lacks a single named interface');
-  assert.match(configError(() => parseIpvlanConfig(base('ipvlan', { ipam: undefined }), 'ADD')).message, 'ipvlan needs addresses');
+  assert.is(cniErrorOf(() => parseIpvlanConfig(base('ipvlan', { prevResult: { interfaces: [{ name: 'a' }, { name: 'b' }] } }), 'ADD')).message, 'chained master failure. PrevResult lacks a single named interface');
+  assert.match(cniErrorOf(() => parseIpvlanConfig(base('ipvlan', { ipam: undefined }), 'ADD')).message, 'ipvlan needs addresses');
   assert.is(parseIpvlanConfig(base('ipvlan', { ipam: undefined }), 'DEL').link.ipamType, '', 'DEL needs no addresses');
-  assert.is(configError(() => parseIpvlanConfig(base('ipvlan', { mode: 'l4' }), 'ADD')).message, 'unknown ipvlan mode: "l4"');
+  assert.is(cniErrorOf(() => parseIpvlanConfig(base('ipvlan', { mode: 'l4' }), 'ADD')).message, 'unknown ipvlan mode: "l4"');
 });
 
 test('vlan: master and ipam required, vlanId 0..4094', () => {
   assert.equal(parseVlanConfig(base('vlan', { master: 'eth0', vlanId: 4094, mtu: 1400 })).settings, { master: 'eth0', vlanId: 4094, mtu: 1400 });
-  assert.is(configError(() => parseVlanConfig(base('vlan', { vlanId: 1 }))).message, '"master" field is required. It specifies the host interface name to create the VLAN for');
-  assert.is(configError(() => parseVlanConfig(base('vlan', { master: 'eth0', vlanId: 4095 }))).message, 'invalid VLAN ID 4095 (must be between 0 and 4094 inclusive)');
-  assert.match(configError(() => parseVlanConfig(base('vlan', { master: 'eth0', ipam: undefined }))).message, 'vlan needs an IPAM plugin');
+  assert.is(cniErrorOf(() => parseVlanConfig(base('vlan', { vlanId: 1 }))).message, '"master" field is required. It specifies the host interface name to create the VLAN for');
+  assert.is(cniErrorOf(() => parseVlanConfig(base('vlan', { master: 'eth0', vlanId: 4095 }))).message, 'invalid VLAN ID 4095 (must be between 0 and 4094 inclusive)');
+  assert.match(cniErrorOf(() => parseVlanConfig(base('vlan', { master: 'eth0', ipam: undefined }))).message, 'vlan needs an IPAM plugin');
 });
 
 test('dummy: ipam required; tap: owner/group are uids, MAC precedence, bridge name', () => {
-  assert.is(configError(() => parseDummyConfig(base('dummy', { ipam: undefined }))).message, 'dummy interface requires an IPAM configuration');
+  assert.is(cniErrorOf(() => parseDummyConfig(base('dummy', { ipam: undefined }))).message, 'dummy interface requires an IPAM configuration');
   const tap = parseTapConfig(base('tap', { multiQueue: true, owner: 0, group: 100, mac: '02:00:00:00:00:09', bridge: 'br0' }), '');
   assert.equal(tap.settings, { multiQueue: true, mtu: 0, mac: '02:00:00:00:00:09', owner: 0, group: 100, bridge: 'br0' });
-  assert.is(configError(() => parseTapConfig(base('tap', { group: 1.5 }), '')).code, 7);
-  assert.is(configError(() => parseTapConfig(base('tap', { owner: 4294967295 }), '')).code, 7);
+  assert.is(cniErrorOf(() => parseTapConfig(base('tap', { group: 1.5 }), '')).code, 7);
+  assert.is(cniErrorOf(() => parseTapConfig(base('tap', { owner: 4294967295 }), '')).code, 7);
 });
 
 test('host-device: one selector required, the reference order of preference, deviceID over pciBusID', () => {
-  assert.is(configError(() => parseHostDeviceConfig(base('host-device'))).message, 'specify either "device", "hwaddr", "kernelpath" or "pciBusID"');
+  assert.is(cniErrorOf(() => parseHostDeviceConfig(base('host-device'))).message, 'specify either "device", "hwaddr", "kernelpath" or "pciBusID"');
   assert.equal(parseHostDeviceConfig(base('host-device', { device: 'eth1', hwaddr: '02:00:00:00:00:01' })).settings.selector, { device: 'eth1' });
   assert.equal(parseHostDeviceConfig(base('host-device', { hwaddr: '02-AA-00-00-00-01', kernelpath: '/sys/devices/x' })).settings.selector, { hwaddr: '02:aa:00:00:00:01' });
   assert.equal(parseHostDeviceConfig(base('host-device', { kernelpath: '/sys/devices/pci0000:00/0000:00:03.0' })).settings.selector, { kernelpath: '/sys/devices/pci0000:00/0000:00:03.0' });
-  assert.match(configError(() => parseHostDeviceConfig(base('host-device', { kernelpath: '/etc' }))).message, 'must be absolute and begin with /sys/devices/');
+  assert.match(cniErrorOf(() => parseHostDeviceConfig(base('host-device', { kernelpath: '/etc' }))).message, 'must be absolute and begin with /sys/devices/');
   // A PCI address that does not exist: the driver lookup fails as a config error, as the reference.
-  assert.match(configError(() => parseHostDeviceConfig(base('host-device', { pciBusID: '0000:ff:1f.7', runtimeConfig: { deviceID: '0000:fe:1f.7' } }))).message, /error with host device: .*0000:fe:1f\.7/);
+  assert.match(cniErrorOf(() => parseHostDeviceConfig(base('host-device', { pciBusID: '0000:ff:1f.7', runtimeConfig: { deviceID: '0000:fe:1f.7' } }))).message, /error with host device: .*0000:fe:1f\.7/);
   assert.is(parseHostDeviceConfig(base('host-device', { device: 'eth1', ipam: undefined })).settings.dataDir, '/var/lib/cni/host-device');
 });
 

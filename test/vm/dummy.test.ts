@@ -2,17 +2,11 @@
  * dummy on a kernel that has it (the VM lane's guest): the container gets a dummy link, up, with
  * the IPAM plugin's address (its local address answers); CHECK; DEL twice; IPAM released.
  */
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniBinDir } from '../helpers/cni.js';
 import { ping } from '../helpers/bridge.js';
-import { LinkWorld, attach, linkInfo, resultV4 } from '../helpers/links.js';
+import { LinkWorld, attach, linkInfo, resultV4, linkSuite } from '../helpers/links.js';
 
-const t = suite<{ bin: CniBinDir }>('dummy (VM lane)');
-t.before((ctx) => {
-  ctx.bin = new CniBinDir();
-});
-t.after((ctx) => ctx.bin?.dispose());
+const { t, finish } = linkSuite('dummy (VM lane)');
 
 t('a dummy link with the IPAM address, up; CHECK; DEL twice releases everything', ({ bin }) => {
   const w = new LinkWorld();
@@ -38,4 +32,4 @@ t('a dummy link with the IPAM address, up; CHECK; DEL twice releases everything'
   }
 });
 
-t.run();
+finish();

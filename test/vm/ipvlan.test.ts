@@ -4,30 +4,15 @@
  * master and addresses from the prevResult; CHECK; DEL. Lean: every plugin call costs seconds
  * under emulation.
  */
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniBinDir } from '../helpers/cni.js';
 import { ping } from '../helpers/bridge.js';
-import { LinkWorld, attach, linkInfo, resultV4 } from '../helpers/links.js';
+import { attach, linkInfo, resultV4, linkSuite, withWorld } from '../helpers/links.js';
 
-const t = suite<{ bin: CniBinDir }>('ipvlan (VM lane)');
-t.before((ctx) => {
-  ctx.bin = new CniBinDir();
-});
-t.after((ctx) => ctx.bin?.dispose());
-
-function world<T>(fn: (w: LinkWorld) => T): T {
-  const w = new LinkWorld();
-  try {
-    return fn(w);
-  } finally {
-    w.cleanup();
-  }
-}
+const { t, finish } = linkSuite('ipvlan (VM lane)');
 
 for (const mode of ['l2', 'l3'] as const) {
   t(`mode ${mode}: two containers on one master ping each other${mode === 'l2' ? ' and the peer; CHECK; DEL' : ''}`, ({ bin }) =>
-    world((w) => {
+    withWorld((w) => {
       const [a, b] = [w.container(), w.container()];
       const config = w.conf('ipvlan', { master: w.master, mode });
       const addA = w.run(bin, 'ipvlan', { ...attach(a), command: 'ADD', config });
@@ -53,7 +38,7 @@ for (const mode of ['l2', 'l3'] as const) {
 }
 
 t('mode l3s with linkInContainer: the master inside the container', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     w.host.execOk('ip', ['link', 'set', w.master, 'netns', ns.name]);
     ns.execOk('ip', ['link', 'set', w.master, 'up']);
@@ -65,7 +50,7 @@ t('mode l3s with linkInContainer: the master inside the container', ({ bin }) =>
 );
 
 t('chained: master and addresses from the prevResult when there is no ipam section', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     const ip = `${w.net.v4Prefix}77/24`;
     const prevResult = { cniVersion: '1.1.0', interfaces: [{ name: w.master }], ips: [{ address: ip }] };
@@ -77,4 +62,4 @@ t('chained: master and addresses from the prevResult when there is no ipam secti
   }),
 );
 
-t.run();
+finish();

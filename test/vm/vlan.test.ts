@@ -3,29 +3,14 @@
  * on VLAN 100 across the master, a container on VLAN 200 in the same subnet does not (nor does it
  * reach the first container); CHECK; DEL; linkInContainer; an MTU above the master's is refused.
  */
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CniBinDir } from '../helpers/cni.js';
 import { ping } from '../helpers/bridge.js';
-import { LinkWorld, attach, linkInfo, pingOnce, resultV4 } from '../helpers/links.js';
+import { attach, linkInfo, pingOnce, resultV4, linkSuite, withWorld } from '../helpers/links.js';
 
-const t = suite<{ bin: CniBinDir }>('vlan (VM lane)');
-t.before((ctx) => {
-  ctx.bin = new CniBinDir();
-});
-t.after((ctx) => ctx.bin?.dispose());
-
-function world<T>(fn: (w: LinkWorld) => T): T {
-  const w = new LinkWorld();
-  try {
-    return fn(w);
-  } finally {
-    w.cleanup();
-  }
-}
+const { t, finish } = linkSuite('vlan (VM lane)');
 
 t('tagged traffic reaches the peer on the same VLAN id and not one on another; CHECK; DEL', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     // The peer answers on VLAN 100 only; its untagged wire0 address is removed.
     w.peer.execOk('ip', ['addr', 'flush', 'dev', 'wire0']);
     w.peer.execOk('ip', ['link', 'add', 'link', 'wire0', 'name', 'wire0.100', 'type', 'vlan', 'id', '100']);
@@ -59,7 +44,7 @@ t('tagged traffic reaches the peer on the same VLAN id and not one on another; C
 );
 
 t('linkInContainer: the master inside the container; an MTU above the master is refused', ({ bin }) =>
-  world((w) => {
+  withWorld((w) => {
     const ns = w.container();
     w.host.execOk('ip', ['link', 'set', w.master, 'netns', ns.name]);
     ns.execOk('ip', ['link', 'set', w.master, 'up']);
@@ -73,4 +58,4 @@ t('linkInContainer: the master inside the container; an MTU above the master is 
   }),
 );
 
-t.run();
+finish();

@@ -31,5 +31,5 @@ export function ipamStatusAndGc<C extends LinkPluginConf>(): Pick<PluginDefiniti
 
 export type { LinkDriver, LinkPluginConf, LinkCommon, CreateEnv } from './types.js';
 export { readIpamType, readLinkCommon, readMtu, readIfName, readMode } from './config.js';
-export { createOnMaster, addLink, resolveMaster, lookupMaster, masterNamespace, defaultRouteInterface, MasterError } from './master.js';
+export { createOnMaster, onMaster, addLink, resolveMaster, lookupMaster, masterNamespace, defaultRouteInterface, MasterError, type MasterSettings } from './master.js';
 export { containerInterface, checkContainerLink } from './check.js';

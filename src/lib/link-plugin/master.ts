@@ -8,7 +8,7 @@ import { constants } from 'node:os';
 import { NetlinkError, type Link, type LinkSpec, type Netlink } from '../../netlink/index.js';
 import { CniError, ErrorCode, invalidConfig } from '../../spec/errors.js';
 import type { Sandbox } from '../ifconfig/index.js';
-import type { CreateEnv } from './types.js';
+import type { CreateEnv, LinkDriver, LinkPluginConf } from './types.js';
 
 export class MasterError extends Error {
   override readonly name = 'MasterError';
@@ -75,4 +75,33 @@ export function addLink(nl: Netlink, plugin: string, spec: LinkSpec): void {
     }
     throw new CniError(ErrorCode.Internal, `failed to create ${plugin}: ${(err as Error).message}`, undefined, { cause: err });
   }
+}
+
+/** Settings every master-based plugin has (macvlan, ipvlan, vlan). */
+export interface MasterSettings {
+  /** Absent: the default route's link, looked up at ADD. */
+  master?: string;
+  /** 0: the kernel's default (the master's). */
+  mtu: number;
+}
+
+/** What the kind adds to the link made on the master (its kind and kind data). */
+export type KindSpec<C> = (conf: C, base: { name: string; parentIndex: number; mtu?: number; nsFd?: number }) => LinkSpec;
+
+/**
+ * The driver steps of a plugin whose link sits on a master: make it there (sent to the container),
+ * and in CHECK make sure the master still exists.
+ */
+export function onMaster<C extends LinkPluginConf & { settings: MasterSettings }>(plugin: string, kindSpec: KindSpec<C>): Pick<LinkDriver<C>, 'create' | 'checkMaster'> {
+  return {
+    create(conf, env) {
+      const { master, mtu } = conf.settings;
+      createOnMaster(plugin, env, { master, linkInContainer: conf.link.linkInContainer, mtu }, (parentIndex, nsFd) =>
+        kindSpec(conf, { name: env.tmpName, parentIndex, ...(mtu ? { mtu } : {}), ...(nsFd !== undefined ? { nsFd } : {}) }),
+      );
+    },
+    checkMaster(conf, env) {
+      if (conf.settings.master) lookupMaster(masterNamespace(env, conf.link.linkInContainer).nl, conf.settings.master);
+    },
+  };
 }

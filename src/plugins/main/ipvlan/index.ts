@@ -7,17 +7,12 @@ import type { IpvlanMode } from '../../../netlink/index.js';
 import type { NetConf, Result } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { InterfaceCheckError } from '../../../lib/ifconfig/index.js';
-import { createOnMaster, linkPlugin, lookupMaster, masterNamespace, readIfName, readLinkCommon, readMode, readMtu, type LinkPluginConf } from '../../../lib/link-plugin/index.js';
+import { linkPlugin, onMaster, readIfName, readLinkCommon, readMode, readMtu, type LinkPluginConf, type MasterSettings } from '../../../lib/link-plugin/index.js';
 
 const MODES: readonly IpvlanMode[] = ['l2', 'l3', 'l3s'];
 
 export interface IpvlanConf extends LinkPluginConf {
-  settings: {
-    /** Absent: the default route's link, looked up at ADD. */
-    master?: string;
-    mode: IpvlanMode;
-    mtu: number;
-  };
+  settings: MasterSettings & { mode: IpvlanMode };
 }
 
 /** In a chain without `master`, the prevResult must name exactly one interface: that is the master. */
@@ -43,23 +38,10 @@ export const plugin = linkPlugin<IpvlanConf>({
   name: 'ipvlan',
   kind: 'ipvlan',
   parseConfig: (raw, ctx) => parseIpvlanConfig(raw, ctx.args.command),
-  create(conf, env) {
-    const s = conf.settings;
-    createOnMaster('ipvlan', env, { master: s.master, linkInContainer: conf.link.linkInContainer, mtu: s.mtu }, (parentIndex, nsFd) => ({
-      kind: 'ipvlan',
-      name: env.tmpName,
-      parentIndex,
-      mode: s.mode,
-      ...(s.mtu ? { mtu: s.mtu } : {}),
-      ...(nsFd !== undefined ? { nsFd } : {}),
-    }));
-  },
+  ...onMaster<IpvlanConf>('ipvlan', ({ settings: s }, base) => ({ ...base, kind: 'ipvlan', mode: s.mode })),
   notify: { arp: true, ndisc: true },
   addressesFromPrevResult: true,
   prevResultMissing: 'Required prevResult missing',
-  checkMaster(conf, env) {
-    if (conf.settings.master) lookupMaster(masterNamespace(env, conf.link.linkInContainer).nl, conf.settings.master);
-  },
   checkLink(conf, link) {
     if (link.ipvlanMode !== conf.settings.mode) {
       throw new InterfaceCheckError(`Container IPVlan mode ${link.ipvlanMode ?? 'unknown'} does not match expected value: ${conf.settings.mode}`);

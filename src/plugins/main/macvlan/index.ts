@@ -8,17 +8,13 @@ import { invalidConfig } from '../../../spec/errors.js';
 import { optInt } from '../../../lib/config-fields.js';
 import { requestedMac } from '../../../lib/container-mac.js';
 import { InterfaceCheckError } from '../../../lib/ifconfig/index.js';
-import { createOnMaster, linkPlugin, lookupMaster, masterNamespace, readIfName, readLinkCommon, readMode, readMtu, type LinkPluginConf } from '../../../lib/link-plugin/index.js';
+import { linkPlugin, onMaster, readIfName, readLinkCommon, readMode, readMtu, type LinkPluginConf, type MasterSettings } from '../../../lib/link-plugin/index.js';
 
 const MODES: readonly MacvlanMode[] = ['bridge', 'private', 'vepa', 'passthru', 'source'];
 
 export interface MacvlanConf extends LinkPluginConf {
-  settings: {
-    /** Absent: the link of the default route, looked up at ADD. */
-    master?: string;
+  settings: MasterSettings & {
     mode: MacvlanMode;
-    /** 0: the kernel's default (the master's). */
-    mtu: number;
     mac?: string;
     /** Broadcast queue length (IFLA_MACVLAN_BC_QUEUE_LEN); absent: the kernel's default. */
     bcQueueLen?: number;
@@ -45,24 +41,15 @@ export const plugin = linkPlugin<MacvlanConf>({
   name: 'macvlan',
   kind: 'macvlan',
   parseConfig: (raw, ctx) => parseMacvlanConfig(raw, ctx.args.args),
-  create(conf, env) {
-    const s = conf.settings;
-    createOnMaster('macvlan', env, { master: s.master, linkInContainer: conf.link.linkInContainer, mtu: s.mtu }, (parentIndex, nsFd) => ({
-      kind: 'macvlan',
-      name: env.tmpName,
-      parentIndex,
-      mode: s.mode,
-      ...(s.mtu ? { mtu: s.mtu } : {}),
-      ...(s.mac ? { mac: s.mac } : {}),
-      ...(s.bcQueueLen !== undefined ? { bcQueueLen: s.bcQueueLen } : {}),
-      ...(nsFd !== undefined ? { nsFd } : {}),
-    }));
-  },
+  ...onMaster<MacvlanConf>('macvlan', ({ settings: s }, base) => ({
+    ...base,
+    kind: 'macvlan',
+    mode: s.mode,
+    ...(s.mac ? { mac: s.mac } : {}),
+    ...(s.bcQueueLen !== undefined ? { bcQueueLen: s.bcQueueLen } : {}),
+  })),
   notify: { arp: true, ndisc: true },
   prevResultMissing: 'required prevResult missing',
-  checkMaster(conf, env) {
-    if (conf.settings.master) lookupMaster(masterNamespace(env, conf.link.linkInContainer).nl, conf.settings.master);
-  },
   checkLink(conf, link) {
     if (link.macvlanMode !== conf.settings.mode) {
       throw new InterfaceCheckError(`container macvlan mode ${link.macvlanMode ?? 'unknown'} does not match expected value: ${conf.settings.mode}`);

@@ -6,10 +6,10 @@ import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { optInt } from '../../../lib/config-fields.js';
 import { InterfaceCheckError } from '../../../lib/ifconfig/index.js';
-import { createOnMaster, linkPlugin, lookupMaster, masterNamespace, readIfName, readLinkCommon, readMtu, type LinkPluginConf } from '../../../lib/link-plugin/index.js';
+import { linkPlugin, onMaster, readIfName, readLinkCommon, readMtu, type LinkPluginConf, type MasterSettings } from '../../../lib/link-plugin/index.js';
 
 export interface VlanConf extends LinkPluginConf {
-  settings: { master: string; vlanId: number; mtu: number };
+  settings: MasterSettings & { master: string; vlanId: number };
 }
 
 export function parseVlanConfig(raw: NetConf): VlanConf {
@@ -24,22 +24,9 @@ export const plugin = linkPlugin<VlanConf>({
   name: 'vlan',
   kind: 'vlan',
   parseConfig: (raw) => parseVlanConfig(raw),
-  create(conf, env) {
-    const s = conf.settings;
-    createOnMaster('vlan', env, { master: s.master, linkInContainer: conf.link.linkInContainer, mtu: s.mtu }, (parentIndex, nsFd) => ({
-      kind: 'vlan',
-      name: env.tmpName,
-      parentIndex,
-      vlanId: s.vlanId,
-      ...(s.mtu ? { mtu: s.mtu } : {}),
-      ...(nsFd !== undefined ? { nsFd } : {}),
-    }));
-  },
+  ...onMaster<VlanConf>('vlan', ({ settings: s }, base) => ({ ...base, kind: 'vlan', vlanId: s.vlanId })),
   notify: { arp: false, ndisc: false },
   prevResultMissing: 'vlan: Required prevResult missing',
-  checkMaster(conf, env) {
-    lookupMaster(masterNamespace(env, conf.link.linkInContainer).nl, conf.settings.master);
-  },
   checkLink(conf, link) {
     if (link.vlanId !== conf.settings.vlanId) throw new InterfaceCheckError(`Error: link ${link.name} configured VLAN id is ${conf.settings.vlanId}, current value is ${link.vlanId}`);
     if (conf.settings.mtu && conf.settings.mtu !== link.mtu) throw new InterfaceCheckError(`Error: configured MTU of ${link.name} is ${conf.settings.mtu}, current value is ${link.mtu}`);
