@@ -7,8 +7,7 @@ import { formatMac, parseMac } from '../codec/mac.js';
 import { decodeIfInfoMsg, encodeIfInfoMsg, IFINFOMSG_LEN } from '../codec/structs.js';
 import type { NetlinkRequest } from '../transport.js';
 import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, IFLA_IPVLAN_MODE, IFLA_MACVLAN_MODE, IFLA_VLAN_ID, IPVLAN_MODE, MACVLAN_MODE, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
-import type { IpvlanMode, MacvlanMode } from './types.js';
-import type { Link } from './types.js';
+import type { IpvlanMode, Link, MacvlanMode } from './types.js';
 
 /** Kernel limit for interface names (IFNAMSIZ - 1 bytes). */
 export const IFNAME_MAX = 15;
