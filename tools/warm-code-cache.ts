@@ -84,6 +84,9 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     // The host veth's name is random, so only DEL (config, clock, veth lookup, IFB removal) warms.
     bandwidth: withBridge([pass('bandwidth', 'DEL', { cniVersion: v, name: 'warm', type: 'bandwidth', ingressRate: 8000000, ingressBurst: 80000, egressRate: 8000000, egressBurst: 80000, prevResult })]),
     flannel: [pass('flannel', 'ADD', flannel), pass('flannel', 'DEL', flannel), pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), ...hostLocal],
+    // macvlan on the warm-up bridge as its master (a bridge DEL leaves the bridge); tap needs none.
+    macvlan: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), pass('macvlan', 'ADD', { ...ptpConf, type: 'macvlan', master: bridge }), pass('macvlan', 'DEL', { ...ptpConf, type: 'macvlan', master: bridge })],
+    tap: [pass('tap', 'ADD', { ...ptpConf, type: 'tap', multiQueue: true }), pass('tap', 'DEL', { ...ptpConf, type: 'tap' }), ...hostLocal],
   };
 }
 

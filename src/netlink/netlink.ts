@@ -21,8 +21,8 @@ import {
   linkSetMacRequest,
   linkSetMasterRequest,
   linkSetMtuRequest,
-  linkSetNameRequest,
   linkSetAliasRequest,
+  linkSetNameRequest,
   linkSetNetnsRequest,
   linkSetTxQLenRequest,
   parseLink,
@@ -120,17 +120,16 @@ export class Netlink implements Disposable {
   linkSetName(index: number, name: string): void {
     this.ackLink(linkSetNameRequest(index, name), index);
   }
-  /** Move the link into the netns behind `nsFd` (IFLA_NET_NS_FD). */
-  linkSetNetns(index: number, nsFd: number): void {
-    this.ackLink(linkSetNetnsRequest(index, nsFd), index);
+  /** Move the link into the netns behind `nsFd` (IFLA_NET_NS_FD), renamed to `name` there if given. */
+  linkSetNetns(index: number, nsFd: number, name?: string): void {
+    this.ackLink(linkSetNetnsRequest(index, nsFd, name), index);
+  }
+  /** IFLA_IFALIAS; '' removes it. */
+  linkSetAlias(index: number, alias: string): void {
+    this.ackLink(linkSetAliasRequest(index, alias), index);
   }
   linkSetTxQLen(index: number, qlen: number): void {
     this.ackLink(linkSetTxQLenRequest(index, qlen), index);
-  }
-
-  /** IFLA_IFALIAS, up to 255 bytes (`ip link set dev X alias TEXT`). */
-  linkSetAlias(index: number, alias: string): void {
-    this.ackLink(linkSetAliasRequest(index, alias), index);
   }
 
   // ---- traffic control ----

@@ -103,9 +103,7 @@ export class Fixture {
 
   /** Addresses reserved by host-local for this network (files other than lock/last_reserved_ip.*). */
   reservations(): string[] {
-    const dir = path.join(this.dataDir, this.name);
-    if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir).filter((f) => f !== 'lock' && !f.startsWith('last_reserved_ip'));
+    return hostLocalReservations(this.dataDir, this.name);
   }
 
   cleanup(): void {
@@ -201,6 +199,13 @@ export function runAsync(bin: CniBinDir, plugin: string, call: PluginCall): Prom
     });
     child.stdin.end(input);
   });
+}
+
+/** Addresses host-local reserved for `network` under `dataDir` (files other than lock/last_reserved_ip.*). */
+export function hostLocalReservations(dataDir: string, network: string): string[] {
+  const dir = path.join(dataDir, network);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f !== 'lock' && !f.startsWith('last_reserved_ip'));
 }
 
 /** ping from a namespace; retried while IPv6 DAD may still hold the target. */

@@ -23,6 +23,8 @@ const c = {
   // ioctl is variadic in C; every request used here takes one integer-sized argument, which the
   // x86-64/aarch64 calling conventions pass exactly like this fixed three-argument form.
   ioctl: libc.func('int ioctl(int fd, unsigned long request, uintptr_t arg)'),
+  // The same call for requests that take a pointer to a struct (struct ifreq for TUNSETIFF).
+  ioctlPtr: libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
   strerror: libc.func('const char *strerror(int errnum)'),
 };
 
@@ -118,6 +120,10 @@ export function flock(fd: number, op: number): void {
 /** ioctl whose argument is an integer (or unused); returns the syscall's non-negative result. */
 export function ioctlInt(fd: number, request: number, arg = 0): number {
   return check('ioctl', c.ioctl(fd, request, arg));
+}
+/** ioctl whose argument points at `buf` (read and written by the kernel in place). */
+export function ioctlBuffer(fd: number, request: number, buf: Buffer): number {
+  return check('ioctl', c.ioctlPtr(fd, request, buf));
 }
 /** The C library's text for an errno, e.g. 17 -> "File exists". */
 export function strerror(errno: number): string {

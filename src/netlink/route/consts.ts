@@ -87,6 +87,8 @@ export const IFLA_BRPORT = {
 } as const;
 
 export const IFLA_MACVLAN_MODE = 1;
+/** IFLA_MACVLAN_BC_QUEUE_LEN (u32, kernel 5.11+): the broadcast/multicast queue length. */
+export const IFLA_MACVLAN_BC_QUEUE_LEN = 7;
 export const MACVLAN_MODE = { private: 1, vepa: 2, bridge: 4, passthru: 8, source: 16 } as const;
 
 export const IFLA_IPVLAN_MODE = 1;

@@ -6,8 +6,8 @@ import { AttrWriter, Attrs } from '../codec/attr.js';
 import { formatMac, parseMac } from '../codec/mac.js';
 import { decodeIfInfoMsg, encodeIfInfoMsg, IFINFOMSG_LEN } from '../codec/structs.js';
 import type { NetlinkRequest } from '../transport.js';
-import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
-import type { Link } from './types.js';
+import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, IFLA_IPVLAN_MODE, IFLA_MACVLAN_MODE, IFLA_VLAN_ID, IPVLAN_MODE, MACVLAN_MODE, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
+import type { IpvlanMode, Link, MacvlanMode } from './types.js';
 
 /** Kernel limit for interface names (IFNAMSIZ - 1 bytes). */
 export const IFNAME_MAX = 15;
@@ -33,6 +33,24 @@ function parseBridgePort(info: Attrs): Link['bridgePort'] {
   if (isolated !== undefined) port.isolated = isolated;
   if (learning !== undefined) port.learning = learning;
   return port;
+}
+
+const nameOf = <T extends string>(table: Record<T, number>, v: number | undefined): T | undefined =>
+  v === undefined ? undefined : (Object.keys(table) as T[]).find((k) => table[k] === v);
+
+/** The kind-specific facts CHECK compares: macvlan/ipvlan mode, VLAN id. */
+function parseKindData(link: Link, kind: string, data: Attrs | undefined): void {
+  if (!data) return;
+  if (kind === 'macvlan' || kind === 'macvtap') {
+    const mode = nameOf<MacvlanMode>(MACVLAN_MODE, data.u32(IFLA_MACVLAN_MODE));
+    if (mode) link.macvlanMode = mode;
+  } else if (kind === 'ipvlan') {
+    const mode = nameOf<IpvlanMode>(IPVLAN_MODE, data.u16(IFLA_IPVLAN_MODE));
+    if (mode) link.ipvlanMode = mode;
+  } else if (kind === 'vlan') {
+    const id = data.u16(IFLA_VLAN_ID);
+    if (id !== undefined) link.vlanId = id;
+  }
 }
 
 /** Decode an RTM_NEWLINK payload (a GET reply or one dump entry). */
@@ -69,6 +87,7 @@ export function parseLink(payload: Buffer): Link {
       const vf = flag(info.nested(IFLA_INFO.DATA)?.u8(IFLA_BR.VLAN_FILTERING));
       link.bridge = vf === undefined ? {} : { vlanFiltering: vf };
     }
+    if (kind) parseKindData(link, kind, info.nested(IFLA_INFO.DATA));
     if (info.string(IFLA_INFO.SLAVE_KIND) === 'bridge') link.bridgePort = parseBridgePort(info);
   }
   return link;
@@ -147,18 +166,29 @@ export function linkSetNameRequest(index: number, name: string): NetlinkRequest 
   return linkChangeRequest(`link set index ${index} name "${name}"`, index, { attrs: (w) => w.string(IFLA.IFNAME, name) });
 }
 
-// Equivalent to: `ip link set dev IFINDEX netns NSFD`
-export function linkSetNetnsRequest(index: number, nsFd: number): NetlinkRequest {
-  return linkChangeRequest(`link set index ${index} netns fd ${nsFd}`, index, { attrs: (w) => w.u32(IFLA.NET_NS_FD, nsFd) });
+// Equivalent to: `ip link set dev IFINDEX netns NSFD [name NAME]`
+/** With `name`, the kernel gives the link that name in the target namespace in the same step. */
+export function linkSetNetnsRequest(index: number, nsFd: number, name?: string): NetlinkRequest {
+  if (name !== undefined) assertLinkName(name);
+  const op = `link set index ${index} netns fd ${nsFd}${name !== undefined ? ` name "${name}"` : ''}`;
+  return linkChangeRequest(op, index, {
+    attrs: (w) => {
+      w.u32(IFLA.NET_NS_FD, nsFd);
+      if (name !== undefined) w.string(IFLA.IFNAME, name);
+    },
+  });
+}
+
+// Equivalent to: `ip link set dev IFINDEX alias TEXT` (an empty text removes the alias)
+export function linkSetAliasRequest(index: number, alias: string): NetlinkRequest {
+  if (Buffer.byteLength(alias) > 255) throw new TypeError(`interface alias too long (${Buffer.byteLength(alias)} bytes, at most 255)`);
+  return linkChangeRequest(`link set index ${index} alias "${alias}"`, index, {
+    // A zero-length attribute is what removes an alias; the kernel takes the text without its NUL.
+    attrs: (w) => w.bytes(IFLA.IFALIAS, Buffer.from(alias, 'utf8')),
+  });
 }
 
 // Equivalent to: `ip link set dev IFINDEX txqueuelen N`
 export function linkSetTxQLenRequest(index: number, qlen: number): NetlinkRequest {
   return linkChangeRequest(`link set index ${index} txqueuelen ${qlen}`, index, { attrs: (w) => w.u32(IFLA.TXQLEN, qlen) });
-}
-
-// Equivalent to: `ip link set dev IFINDEX alias TEXT`
-export function linkSetAliasRequest(index: number, alias: string): NetlinkRequest {
-  if (Buffer.byteLength(alias) > 255) throw new TypeError(`interface alias longer than 255 bytes: ${JSON.stringify(alias)}`);
-  return linkChangeRequest(`link set index ${index} alias ${JSON.stringify(alias)}`, index, { attrs: (w) => w.string(IFLA.IFALIAS, alias) });
 }

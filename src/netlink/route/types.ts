@@ -26,6 +26,12 @@ export interface Link {
   bridgePort?: { hairpin?: boolean; isolated?: boolean; learning?: boolean };
   /** Present when the link is a bridge (IFLA_INFO_DATA). */
   bridge?: { vlanFiltering?: boolean };
+  /** Mode of a macvlan / macvtap link (IFLA_INFO_DATA). */
+  macvlanMode?: MacvlanMode;
+  /** Mode of an ipvlan link (IFLA_INFO_DATA). */
+  ipvlanMode?: IpvlanMode;
+  /** 802.1Q id of a vlan link (IFLA_INFO_DATA). */
+  vlanId?: number;
 }
 
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
@@ -34,9 +40,9 @@ export type IpvlanMode = 'l2' | 'l3' | 'l3s';
 export type LinkSpec =
   | { kind: 'veth'; name: string; mtu?: number; mac?: string; peer: { name: string; mac?: string; mtu?: number; nsFd?: number } }
   | { kind: 'bridge'; name: string; mtu?: number; mac?: string; vlanFiltering?: boolean }
-  | { kind: 'macvlan'; name: string; parentIndex: number; mode: MacvlanMode; mtu?: number; mac?: string; nsFd?: number }
+  | { kind: 'macvlan'; name: string; parentIndex: number; mode: MacvlanMode; mtu?: number; mac?: string; nsFd?: number; bcQueueLen?: number }
   | { kind: 'vxlan'; name: string; vni: number; port?: number; local?: string; group?: string; parentIndex?: number; learning?: boolean; mtu?: number }
-  | { kind: 'ifb' | 'dummy'; name: string; mtu?: number; txQLen?: number }
+  | { kind: 'ifb' | 'dummy'; name: string; mtu?: number; txQLen?: number; mac?: string; nsFd?: number }
   | { kind: 'ipvlan'; name: string; parentIndex: number; mode: IpvlanMode; mtu?: number; nsFd?: number }
   | { kind: 'vlan'; name: string; parentIndex: number; vlanId: number; mtu?: number; nsFd?: number };
 

@@ -5,7 +5,7 @@
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { optBool, optInt, optString } from '../../../lib/config-fields.js';
-import { requestedMac } from './mac.js';
+import { requestedMac } from '../../../lib/container-mac.js';
 import { collectVlanTrunk } from './vlan-trunk.js';
 
 export const DEFAULT_BRIDGE = 'cni0';

@@ -1,7 +1,7 @@
-/** The container MAC: CNI_ARGS MAC < args.cni.mac < runtimeConfig.mac (later wins, as the reference). */
-import type { NetConf } from '../../../spec/types.js';
-import { invalidConfig } from '../../../spec/errors.js';
-import { pickCniArgs } from '../../../skel/cni-args.js';
+/** The container MAC (bridge, macvlan, tap): [mac <] CNI_ARGS MAC < args.cni.mac < runtimeConfig.mac (later wins, as the reference). */
+import type { NetConf } from '../spec/types.js';
+import { invalidConfig } from '../spec/errors.js';
+import { pickCniArgs } from '../skel/cni-args.js';
 
 const MAC_RE = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;
 
@@ -17,8 +17,10 @@ function stringAt(v: unknown, source: string): string | undefined {
   return v;
 }
 
-export function requestedMac(conf: NetConf, cniArgs: string): string | undefined {
+/** `withMacKey`: the plugin also has a top-level "mac" key (macvlan, tap), weakest of all. */
+export function requestedMac(conf: NetConf, cniArgs: string, withMacKey = false): string | undefined {
   const sources: [string | undefined, string][] = [
+    [withMacKey ? stringAt(conf.mac, 'mac') : undefined, 'mac'],
     [pickCniArgs(cniArgs, ['MAC']).MAC || undefined, 'CNI_ARGS MAC'],
     [stringAt(conf.args?.cni?.mac, 'args.cni.mac'), 'args.cni.mac'],
     [stringAt(conf.runtimeConfig?.mac, 'runtimeConfig.mac'), 'runtimeConfig.mac'],
