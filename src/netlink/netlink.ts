@@ -28,7 +28,8 @@ import {
   validLinkName,
 } from './route/link.js';
 import { parseRoute, routeDumpRequest, routeModifyRequest } from './route/route.js';
-import type { Addr, AddrAddOptions, BridgePortOptions, BridgeVlan, BridgeVlanOptions, Link, LinkSpec, RouteInfo, RouteSpec } from './route/types.js';
+import { parseRule, ruleDumpRequest, ruleModifyRequest } from './route/rule.js';
+import type { Addr, AddrAddOptions, BridgePortOptions, BridgeVlan, BridgeVlanOptions, Link, LinkSpec, RouteInfo, RouteSpec, RuleInfo, RuleSpec } from './route/types.js';
 import { NetlinkChannel } from './channel.js';
 import { NetlinkSocket } from './socket.js';
 import type { NetlinkRequest, NetlinkTransport } from './transport.js';
@@ -198,6 +199,24 @@ export class Netlink implements Disposable {
   }
   routeDel(r: RouteSpec): void {
     this.transport.request(routeModifyRequest('del', r));
+  }
+
+  // ---- policy routing rules ----
+
+  /** Rules of one family, or both. */
+  ruleList(family?: IpFamily): RuleInfo[] {
+    const out: RuleInfo[] = [];
+    for (const m of this.transport.dump(ruleDumpRequest(family))) {
+      const r = parseRule(m.payload);
+      if (r && (!family || r.family === family)) out.push(r);
+    }
+    return out;
+  }
+  ruleAdd(r: RuleSpec): void {
+    this.transport.request(ruleModifyRequest('add', r));
+  }
+  ruleDel(r: RuleSpec): void {
+    this.transport.request(ruleModifyRequest('del', r));
   }
 
   // ---- helpers ----
