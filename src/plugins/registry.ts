@@ -14,6 +14,8 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'host-local', kind: 'ipam', summary: 'allocates addresses from ranges, reserved as files on the host', supportedVersions: ALL, load: () => import('./ipam/host-local/index.js').then((m) => m.plugin) },
   { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
+  { name: 'tuning', kind: 'meta', summary: 'sets network sysctls and interface MAC, MTU, promiscuity, all-multicast, txqueuelen in the container', supportedVersions: ALL, load: () => import('./meta/tuning/index.js').then((m) => m.plugin) },
+  { name: 'sbr', kind: 'meta', summary: 'source-based routing: a routing table and source rules per container address', supportedVersions: ALL, load: () => import('./meta/sbr/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
 ];
 
