@@ -68,6 +68,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
   const portMappings = [{ hostPort: 18081, containerPort: 80, protocol: 'tcp' }, { hostPort: 18082, containerPort: 53, protocol: 'udp' }];
   const portmap = { cniVersion: v, name: 'warm', type: 'portmap', runtimeConfig: { portMappings }, prevResult };
   const firewall = { cniVersion: v, name: 'warm', type: 'firewall', prevResult };
+  const tuning = { cniVersion: v, name: 'warm', type: 'tuning', dataDir: path.join(scratch, 'tuning'), mtu: 1400, sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, prevResult };
+  const sbr = { cniVersion: v, name: 'warm', type: 'sbr', prevResult };
   // The meta plugins need the bridge in place (routes to the container), made by a bridge pass.
   const withBridge = (passes: Pass[]) => [pass('bridge', 'ADD', bridgeConf), ...passes, pass('bridge', 'DEL', bridgeConf)];
   return {
@@ -77,6 +79,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     'host-local': hostLocal,
     portmap: withBridge([pass('portmap', 'ADD', portmap), pass('portmap', 'DEL', portmap)]),
     firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
+    tuning: withBridge([pass('tuning', 'ADD', tuning), pass('tuning', 'DEL', tuning)]),
+    sbr: withBridge([pass('sbr', 'ADD', sbr), pass('sbr', 'DEL', sbr)]),
   };
 }
 
