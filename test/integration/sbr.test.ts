@@ -77,7 +77,7 @@ t('two interfaces: each answers its peer through its own gateway, from its own a
 
     // Rules from each address to tables 100 and 101; the routes of each interface moved there.
     const mine = rules(c).filter((r) => !DEFAULT_RULES.includes(r.priority));
-    assert.equal(mine.map((r) => [r.src, r.table]).sort(), [[ipA, '100'], [ipB, '101']]);
+    assert.equal(mine.map((r) => [r.table, r.src]).sort(), [['100', ipA], ['101', ipB]]);
     const t100 = tableRoutes(c, 100);
     assert.ok(t100.some((r) => r.dst === 'default' && r.gateway === `${a.fx.net.v4Prefix}1` && r.dev === 'eth0'), JSON.stringify(t100));
     assert.ok(t100.some((r) => r.dst === a.fx.net.v4 && r.dev === 'eth0' && r.prefsrc === ipA), JSON.stringify(t100));
@@ -116,6 +116,35 @@ t('two interfaces: each answers its peer through its own gateway, from its own a
     for (const rt of rts) rt.dispose();
     a.fx.cleanup();
     b.fx.cleanup();
+  }
+});
+
+t('dual-stack: an IPv4 and an IPv6 table, each with its default route; the peer reaches both addresses; DEL cleans both families', async ({ bin }) => {
+  const a = router();
+  a.fx.host.execOk('sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
+  a.peer.ns.execOk('ip', ['-6', 'route', 'add', a.fx.net.v6, 'via', a.peer.hostV6]);
+  const rt = new RuntimeInNetns(bin, a.fx.host.name, PLUGINS);
+  try {
+    const c = a.fx.netns();
+    for (const key of ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']) c.execOk('sysctl', ['-qw', key]);
+    const list = bridgeSbrList(a.fx, { ranges: [[{ subnet: a.fx.net.v4 }], [{ subnet: a.fx.net.v6 }]], routes: [{ dst: '0.0.0.0/0' }, { dst: '::/0' }] });
+    const att = { containerId: `sbr-${c.name}`, netns: c.path, ifName: 'eth0' };
+    await rt.cni.addNetworkList(list, att);
+    const [ip4, ip6] = [`${a.fx.net.v4Prefix}2`, `${a.fx.net.v6Prefix}2`];
+    const rules6 = ipJson<any[]>(['-6', 'rule', 'show'], c.name).filter((r) => r.src === ip6);
+    assert.equal(rules6.map((r) => r.table), ['101'], 'the IPv6 address looks up the second table');
+    assert.equal(rules(c).filter((r) => r.src === ip4).map((r) => r.table), ['100']);
+    const t101 = ipJson<any[]>(['-6', 'route', 'show', 'table', '101'], c.name);
+    assert.ok(t101.some((r) => r.dst === 'default' && r.gateway === `${a.fx.net.v6Prefix}1` && r.dev === 'eth0'), JSON.stringify(t101));
+    assert.ok(t101.some((r) => r.dst === a.fx.net.v6 && r.dev === 'eth0'), JSON.stringify(t101));
+    assert.ok(ping(a.peer.ns, ip4), 'peer pings the IPv4 address');
+    assert.ok(ping(a.peer.ns, ip6), 'peer pings the IPv6 address');
+    await rt.cni.delNetworkList(list, att);
+    assert.equal(ipJson<any[]>(['-6', 'rule', 'show'], c.name).map((r) => r.priority), [0, 32766], 'IPv6 has no "default" table rule');
+    assert.equal(rules(c).map((r) => r.priority), DEFAULT_RULES);
+  } finally {
+    rt.dispose();
+    a.fx.cleanup();
   }
 });
 
