@@ -196,6 +196,33 @@ t('`gateways` gives the default route when prevResult has no gateway; `addSource
   }
 });
 
+t('on an interface that stays, DEL moves the routes back to the main table, and ADD works again', ({ bin }) => {
+  const fx = new HostNsFixture();
+  try {
+    const c = fx.netns();
+    c.execOk('ip', ['link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'p0']);
+    c.execOk('ip', ['addr', 'add', '10.250.3.2/24', 'dev', 'eth0']);
+    for (const dev of ['p0', 'eth0']) c.execOk('ip', ['link', 'set', dev, 'up']);
+    c.execOk('ip', ['route', 'add', 'default', 'via', '10.250.3.1']);
+    const before = mainRoutes(c);
+    const config = { cniVersion: '1.0.0', name: 'sbrnet', type: 'sbr', prevResult: { cniVersion: '1.0.0', interfaces: [{ name: 'eth0', sandbox: c.path }], ips: [{ interface: 0, address: '10.250.3.2/24', gateway: '10.250.3.1' }] } };
+    const call = { containerId: 'sbr-again', netns: c.path, ifName: 'eth0' };
+    for (let round = 1; round <= 2; round++) {
+      const add = bin.run('sbr', { ...call, command: 'ADD', config });
+      assert.is(add.code, 0, `ADD #${round}: ${add.stdout}`);
+      assert.equal(mainRoutes(c), []);
+      assert.equal(tableRoutes(c, 100).map((r) => r.dst).sort(), ['10.250.3.0/24', 'default']);
+      const del = bin.run('sbr', { ...call, command: 'DEL', config });
+      assert.is(del.code, 0, `DEL #${round}: ${del.stdout}`);
+      assert.equal(mainRoutes(c), before, 'routes back in main');
+      assert.equal(tableRoutes(c, 100), []);
+      assert.equal(rules(c).map((r) => r.priority), DEFAULT_RULES);
+    }
+  } finally {
+    fx.cleanup();
+  }
+});
+
 t('errors: not chained, no addresses, bad gateways (code 7, nothing changed); DEL of a gone netns succeeds', ({ bin }) => {
   const fx = new HostNsFixture();
   try {

@@ -2,13 +2,14 @@
  * sbr's verbs, serialised per container by an flock on the netns file (as the reference's
  * go-filemutex), all over netlink in the container's netns. ADD: source rules and per-address
  * tables (see source-routing.ts), rolled back if it fails. DEL: the rules whose source is one of
- * the interface's addresses go, and the routes of the tables they pointed at (when sbr chose the
- * tables; a configured `table` is left to its owner). CHECK: every address has its rule.
+ * the interface's addresses go, and the routes of the tables they pointed at move back to the
+ * main table (when sbr chose the tables; a configured `table` is left to its owner), so the
+ * interface routes as it did before ADD. CHECK: every address has its rule.
  */
 import type { PluginContext } from '../../../skel/types.js';
 import { CniError, ErrorCode, invalidConfig } from '../../../spec/errors.js';
 import type { IPConfig, Result } from '../../../spec/types.js';
-import type { Netlink, RuleInfo } from '../../../netlink/index.js';
+import { isExists, RT_TABLE, type Netlink, type RuleInfo } from '../../../netlink/index.js';
 import { FileLock } from '../../../lib/file-lock.js';
 import { IpNet } from '../../../lib/ip/index.js';
 import { openNetlinkForDel, openNetlinkInNetns } from '../../../lib/netns-netlink.js';
@@ -88,18 +89,34 @@ function tidy(nl: Netlink, conf: SbrConf, ctx: PluginContext): void {
   if (table === undefined) {
     const stillUsed = new Set(nl.ruleList().map((r) => r.table));
     for (const t of new Set(doomed.map((r) => r.table))) {
-      if (stillUsed.has(t)) continue;
-      for (const r of nl.routeList({ table: t, index: link.index })) {
-        try {
-          const { family: _f, ...spec } = r;
-          nl.routeDel(spec);
-        } catch (err) {
-          errors.push(`Failed to delete route ${r.dst} from table ${t}: ${(err as Error).message}`);
-        }
-      }
+      if (!stillUsed.has(t)) errors.push(...moveBackToMain(nl, t, link.index));
     }
   }
   if (errors.length > 0) throw new CniError(ErrorCode.Internal, errors.join('; '));
+}
+
+/**
+ * Undo the move of ADD: the interface's routes of table `t` go back to the main table (one that
+ * is there already stays as it is) and leave `t`. Returns the failures.
+ */
+function moveBackToMain(nl: Netlink, t: number, index: number): string[] {
+  const errors: string[] = [];
+  // On-link routes first: a gateway must be reachable through main before its route goes there.
+  const routes = nl.routeList({ table: t, index }).sort((a, b) => Number(a.gw !== undefined) - Number(b.gw !== undefined));
+  for (const r of routes) {
+    const { family: _f, ...spec } = r;
+    try {
+      try {
+        nl.routeAdd({ ...spec, table: RT_TABLE.MAIN });
+      } catch (err) {
+        if (!isExists(err)) throw err;
+      }
+      nl.routeDel(spec);
+    } catch (err) {
+      errors.push(`Failed to move route ${r.dst} from table ${t} back to main: ${(err as Error).message}`);
+    }
+  }
+  return errors;
 }
 
 export function checkSbr(conf: SbrConf, ctx: PluginContext): void {
