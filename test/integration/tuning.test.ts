@@ -11,7 +11,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -78,6 +78,12 @@ function linkState(w: World): LinkState {
 }
 const sysctl = (key: string, ns?: TestNetns) => (ns ? ns.execOk('cat', [`/proc/sys/${key}`]) : fs.readFileSync(`/proc/sys/${key}`, 'utf8')).trim();
 
+/** The CNI environment of a plugin run through a wrapper (unshare, strace) instead of CniBinDir.run. */
+function cniEnv(bin: CniBinDir, call: PluginCall): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', CNI_COMMAND: call.command, CNI_PATH: bin.dir, CNI_CONTAINERID: call.containerId!, CNI_NETNS: call.netns!, CNI_IFNAME: call.ifName! };
+}
+const pluginRun = (r: SpawnSyncReturns<string>): PluginRun => ({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: r.stdout.trim() ? JSON.parse(r.stdout) : undefined });
+
 /** Run tuning in a private mount namespace whose /etc carries `allowlist` as the allowlist file. */
 function runWithAllowlist(bin: CniBinDir, call: PluginCall, allowlist: string): PluginRun {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-allowlist-'));
@@ -91,14 +97,14 @@ function runWithAllowlist(bin: CniBinDir, call: PluginCall, allowlist: string): 
       'shift 2',
       'exec "$@"',
     ].join('\n');
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', CNI_COMMAND: call.command, CNI_PATH: bin.dir, CNI_CONTAINERID: call.containerId!, CNI_NETNS: call.netns!, CNI_IFNAME: call.ifName! };
+    const env = cniEnv(bin, call);
     const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', scratch, allowlist, path.join(bin.dir, 'tuning')], {
       env,
       input: JSON.stringify(call.config),
       encoding: 'utf8',
       timeout: 30_000,
     });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: r.stdout.trim() ? JSON.parse(r.stdout) : undefined };
+    return pluginRun(r);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -325,10 +331,10 @@ t("podman's default conflist (bridge + portmap + firewall + tuning): ADD, CHECK,
 function execsOf(bin: CniBinDir, plugin: string, call: PluginCall): { run: PluginRun; execs: string[] } {
   const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cni-strace-')), 'trace');
   try {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', CNI_COMMAND: call.command, CNI_PATH: bin.dir, CNI_CONTAINERID: call.containerId!, CNI_NETNS: call.netns!, CNI_IFNAME: call.ifName! };
+    const env = cniEnv(bin, call);
     const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', log, path.join(bin.dir, plugin)], { env, input: JSON.stringify(call.config), encoding: 'utf8', timeout: 60_000 });
     const execs = fs.readFileSync(log, 'utf8').split('\n').filter((l) => /execve\(/.test(l));
-    return { run: { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: r.stdout.trim() ? JSON.parse(r.stdout) : undefined }, execs };
+    return { run: pluginRun(r), execs };
   } finally {
     fs.rmSync(path.dirname(log), { recursive: true, force: true });
   }

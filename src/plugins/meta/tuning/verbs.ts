@@ -50,7 +50,7 @@ function snapshot(link: Link, want: LinkTuning): Backup {
 }
 
 /**
- * Set each attribute of `to`, in the reference's order. ADD passes `onSet` (told of each change
+ * Set each attribute of `to`, in the order the reference restores them. ADD passes `onSet` (told of each change
  * made, for the rollback) and stops at the first failure; DEL restores all it can and returns
  * the failures.
  */
