@@ -50,9 +50,9 @@ function snapshot(link: Link, want: LinkTuning): Backup {
 }
 
 /**
- * Set each attribute of `to`, in the order the reference restores them. ADD passes `onSet` (told of each change
- * made, for the rollback) and stops at the first failure; DEL restores all it can and returns
- * the failures.
+ * Set each attribute of `to`, in the order the reference restores them. ADD passes `onSet` (told
+ * of each change made, for the rollback) and stops at the first failure; DEL restores all it can
+ * and returns the failures.
  */
 function applyLink(nl: Netlink, index: number, to: Backup, onSet?: (what: keyof Backup) => void): string[] {
   const errors: string[] = [];
