@@ -196,7 +196,7 @@ t('`gateways` gives the default route when prevResult has no gateway; `addSource
   }
 });
 
-t('on an interface that stays, DEL moves the routes back to the main table, and ADD works again', ({ bin }) => {
+t('on an interface that stays, DEL moves the routes back to the main table, and ADD works again; without it, DEL still removes the rules', ({ bin }) => {
   const fx = new HostNsFixture();
   try {
     const c = fx.netns();
@@ -218,6 +218,11 @@ t('on an interface that stays, DEL moves the routes back to the main table, and 
       assert.equal(tableRoutes(c, 100), []);
       assert.equal(rules(c).map((r) => r.priority), DEFAULT_RULES);
     }
+    // The interface already gone: DEL finds its rules through prevResult.
+    assert.is(bin.run('sbr', { ...call, command: 'ADD', config }).code, 0);
+    c.execOk('ip', ['link', 'del', 'eth0']);
+    assert.is(bin.run('sbr', { ...call, command: 'DEL', config }).code, 0);
+    assert.equal(rules(c).map((r) => r.priority), DEFAULT_RULES, 'rule removed without the interface');
   } finally {
     fx.cleanup();
   }

@@ -54,9 +54,12 @@ export async function addSbr(conf: SbrConf, ctx: PluginContext): Promise<Result>
   return prev;
 }
 
-/** Source addresses (as /32 or /128) the interface's rules were made for. */
-function sourcesOf(nl: Netlink, index: number, prev: Result | undefined, ifName: string): Set<string> {
-  const sources = new Set(nl.addrList({ index }).map((a) => hostPrefix(a.cidr)));
+/**
+ * Source addresses (as /32 or /128) the interface's rules were made for: its current addresses
+ * (none when it is gone) and those of prevResult when the runtime passes it.
+ */
+function sourcesOf(nl: Netlink, index: number | undefined, prev: Result | undefined, ifName: string): Set<string> {
+  const sources = new Set(index === undefined ? [] : nl.addrList({ index }).map((a) => hostPrefix(a.cidr)));
   if (prev?.ips?.length) for (const ipc of addressesOf(prev, ifName)) sources.add(hostPrefix(ipc.address));
   return sources;
 }
@@ -72,10 +75,10 @@ export async function delSbr(conf: SbrConf, ctx: PluginContext): Promise<void> {
 }
 
 function tidy(nl: Netlink, conf: SbrConf, ctx: PluginContext): void {
+  // Without the interface its routes are gone; its rules are found through prevResult, if given.
   const link = nl.linkByNameOrNull(ctx.args.ifName);
-  if (!link) return; // its routes went with it; rules without it match nothing we answer from
   const { table } = conf.settings;
-  const sources = sourcesOf(nl, link.index, conf.prevResult as Result | undefined, ctx.args.ifName);
+  const sources = sourcesOf(nl, link?.index, conf.prevResult as Result | undefined, ctx.args.ifName);
   const mine = (r: RuleInfo) => r.src !== undefined && sources.has(r.src) && (table === undefined || r.table === table);
   const doomed = nl.ruleList().filter(mine);
   const errors: string[] = [];
@@ -86,7 +89,7 @@ function tidy(nl: Netlink, conf: SbrConf, ctx: PluginContext): void {
       errors.push(`Failed to delete rule from ${r.src} table ${r.table}: ${(err as Error).message}`);
     }
   }
-  if (table === undefined) {
+  if (table === undefined && link) {
     const stillUsed = new Set(nl.ruleList().map((r) => r.table));
     for (const t of new Set(doomed.map((r) => r.table))) {
       if (!stillUsed.has(t)) errors.push(...moveBackToMain(nl, t, link.index));
