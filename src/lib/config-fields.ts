@@ -38,3 +38,11 @@ export function optStringArray(raw: Raw, key: string): string[] | undefined {
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) wrongType(key, 'an array of strings', v);
   return v as string[];
 }
+
+/** An object whose values are all strings (a Go map[string]string), e.g. tuning's `sysctl`. */
+export function optStringMap(raw: Raw, key: string): Record<string, string> | undefined {
+  const v = raw[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((s) => typeof s !== 'string')) wrongType(key, 'an object of strings', v);
+  return v as Record<string, string>;
+}

@@ -241,7 +241,8 @@ t('errors: not chained, no addresses, bad gateways (code 7, nothing changed); DE
       [{ ...base, gateways: ['10.0.0.1', '10.0.0.2'], prevResult: prev }, /gateways list contains multiple IPv4 addresses: 10.0.0.1 and 10.0.0.2/],
       [{ ...base, gateways: ['a', 'b', 'c'], prevResult: prev }, /cannot contain more than 2 entries/],
       [{ ...base, gateways: ['nope'], prevResult: prev }, /invalid static gateway IP address: nope/],
-      [{ ...base, table: 'x', prevResult: prev }, /"table" must be a routing table id/],
+      [{ ...base, table: 'x', prevResult: prev }, /"table" must be an integer/],
+      [{ ...base, table: 255, prevResult: prev }, /"table" must be a routing table id/],
     ];
     for (const [config, msg] of cases) {
       const r = bin.run('sbr', { ...call, command: 'ADD', config });

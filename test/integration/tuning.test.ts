@@ -231,7 +231,7 @@ t('refused keys and configs: not under net, traversal, duplicates, no prevResult
       [conf(w, { mtu: '1400' }), /"mtu" must be an integer/],
       [conf(w, { mac: 'zz' }), /invalid MAC address "zz" in mac/],
       [conf(w, { args: { cni: { txQLen: 'x' } } }), /"args.cni.txQLen" must be an integer/],
-      [conf(w, { sysctl: { 'net.core.somaxconn': 5 } }), /"sysctl" value of "net.core.somaxconn" must be a string/],
+      [conf(w, { sysctl: { 'net.core.somaxconn': 5 } }), /"sysctl" must be an object of strings/],
     ];
     for (const [config, msg] of cases) {
       const r = bin.run('tuning', { ...w.call, config });

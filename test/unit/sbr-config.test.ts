@@ -28,7 +28,7 @@ test("errors: the reference's wording for gateways; table ids; types (all code 7
     [base({ addSourceHints: 'yes' }), /"addSourceHints" must be a boolean/],
     [base({ table: 254 }), /"table" must be a routing table id/],
     [base({ table: 0 }), /"table" must be a routing table id/],
-    [base({ table: 1.5 }), /"table" must be a routing table id/],
+    [base({ table: 1.5 }), /"table" must be an integer/],
   ] as const) {
     const err = cniErrorOf(() => parseSbrConfig(raw as never));
     assert.is(err.code, 7);

@@ -46,11 +46,11 @@ test('config errors are code 7 naming the key', () => {
     [base({ promisc: 1 }), '', /"promisc" must be a boolean/],
     [base({ mac: 'nope' }), '', /invalid MAC address "nope" in mac/],
     [base({ sysctl: ['a'] }), '', /"sysctl" must be an object of strings/],
-    [base({ sysctl: { a: 1 } }), '', /"sysctl" value of "a" must be a string/],
+    [base({ sysctl: { a: 1 } }), '', /"sysctl" must be an object of strings, got {"a":1}/],
     [base({ runtimeConfig: { mac: 5 } }), '', /runtimeConfig.mac must be a string/],
     [base({ args: { cni: { mac: 'x' } } }), '', /invalid MAC address "x" in args.cni.mac/],
     [base({ args: { cni: { allmulti: 'yes' } } }), '', /"args.cni.allmulti" must be a boolean/],
-    [base({ args: { cni: { sysctl: { a: true } } } }), '', /"args.cni.sysctl" value of "a"/],
+    [base({ args: { cni: { sysctl: { a: true } } } }), '', /"args.cni.sysctl" must be an object of strings/],
     [base(), 'MAC=zz', /invalid MAC address "zz" in CNI_ARGS MAC/],
   ] as const) {
     const err = cniErrorOf(() => parseTuningConfig(raw as never, args));

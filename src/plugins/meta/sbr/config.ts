@@ -6,7 +6,7 @@
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optBool, optStringArray, present } from '../../../lib/config-fields.js';
+import { optBool, optInt, optStringArray, present } from '../../../lib/config-fields.js';
 import { IpAddress } from '../../../lib/ip/index.js';
 
 export interface SbrConf extends NetConf {
@@ -20,10 +20,10 @@ export interface SbrConf extends NetConf {
 
 function tableOf(raw: NetConf): number | undefined {
   if (!present(raw, 'table')) return undefined;
-  const t = raw.table;
+  const t = optInt(raw, 'table', 0);
   // 0 (unspec), 253-255 (default, main, local) would send the source traffic nowhere useful.
-  if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 0xffffffff || (t >= 253 && t <= 255)) {
-    throw invalidConfig(`failed to parse network configuration: "table" must be a routing table id (1-4294967295, not 253-255), got ${JSON.stringify(t)}`);
+  if (t < 1 || t > 0xffffffff || (t >= 253 && t <= 255)) {
+    throw invalidConfig(`"table" must be a routing table id (1-4294967295, not 253-255), got ${t}`);
   }
   return t;
 }

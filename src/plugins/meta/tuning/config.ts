@@ -5,7 +5,7 @@
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optBool, optInt, optString, present } from '../../../lib/config-fields.js';
+import { optBool, optInt, optString, optStringMap, present } from '../../../lib/config-fields.js';
 import { normalizeMac } from '../../../lib/mac.js';
 import { pickCniArgs } from '../../../skel/cni-args.js';
 import { duplicateKeysOf } from './json-keys.js';
@@ -33,13 +33,12 @@ export interface TuningConf extends NetConf {
 
 type Raw = Record<string, unknown>;
 
-function sysctlMap(v: unknown, source: string): [string, string][] {
-  if (v === undefined || v === null) return [];
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalidConfig(`failed to load netconf: "${source}" must be an object of strings`);
-  return Object.entries(v as Raw).map(([k, val]) => {
-    if (typeof val !== 'string') throw invalidConfig(`failed to load netconf: "${source}" value of ${JSON.stringify(k)} must be a string, got ${JSON.stringify(val)}`);
-    return [k, val];
-  });
+function sysctlMap(raw: Raw, where: string): [string, string][] {
+  try {
+    return Object.entries(optStringMap(raw, 'sysctl') ?? {});
+  } catch (err) {
+    throw where ? invalidConfig((err as Error).message.replace('"sysctl"', `"${where}.sysctl"`)) : err;
+  }
 }
 
 function nonNegative(n: number | undefined, key: string): number | undefined {
@@ -88,11 +87,11 @@ export function parseTuningConfig(raw: NetConf, cniArgs: string, stdin?: Buffer)
     link.mac = normalizeMac(rtMac, 'runtimeConfig.mac');
   }
 
-  const sysctl = new Map(sysctlMap(raw.sysctl, 'sysctl'));
+  const sysctl = new Map(sysctlMap(raw, ''));
   const cni = raw.args?.cni as Raw | undefined;
   if (cni !== undefined && cni !== null) {
     if (typeof cni !== 'object' || Array.isArray(cni)) throw invalidConfig('args.cni must be an object');
-    for (const [k, v] of sysctlMap(cni.sysctl, 'args.cni.sysctl')) sysctl.set(k, v);
+    for (const [k, v] of sysctlMap(cni, 'args.cni')) sysctl.set(k, v);
     const a = linkKeys(cni, 'args.cni');
     if (a.mac) link.mac = a.mac;
     if (a.promisc !== undefined) link.promisc = a.promisc;
