@@ -72,6 +72,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
   fs.writeFileSync(path.join(fakeIpam, 'bridge'), fs.readFileSync(path.join(fakeIpam, 'host-local')), { mode: 0o755 });
   fs.writeFileSync(path.join(scratch, 'subnet.env'), 'FLANNEL_NETWORK=10.254.0.0/16\nFLANNEL_SUBNET=10.254.99.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
   const flannel = { cniVersion: v, name: 'warm', type: 'flannel', subnetFile: path.join(scratch, 'subnet.env'), dataDir: path.join(scratch, 'flannel'), delegate: { bridge, hairpinMode: true, isDefaultGateway: true } };
+  const tuning = { cniVersion: v, name: 'warm', type: 'tuning', dataDir: path.join(scratch, 'tuning'), mtu: 1400, sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, prevResult };
+  const sbr = { cniVersion: v, name: 'warm', type: 'sbr', prevResult };
   // The meta plugins need the bridge in place (routes to the container), made by a bridge pass.
   const withBridge = (passes: Pass[]) => [pass('bridge', 'ADD', bridgeConf), ...passes, pass('bridge', 'DEL', bridgeConf)];
   return {
@@ -87,6 +89,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     // macvlan on the warm-up bridge as its master (a bridge DEL leaves the bridge); tap needs none.
     macvlan: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), pass('macvlan', 'ADD', { ...ptpConf, type: 'macvlan', master: bridge }), pass('macvlan', 'DEL', { ...ptpConf, type: 'macvlan', master: bridge })],
     tap: [pass('tap', 'ADD', { ...ptpConf, type: 'tap', multiQueue: true }), pass('tap', 'DEL', { ...ptpConf, type: 'tap' }), ...hostLocal],
+    tuning: withBridge([pass('tuning', 'ADD', tuning), pass('tuning', 'DEL', tuning)]),
+    sbr: withBridge([pass('sbr', 'ADD', sbr), pass('sbr', 'DEL', sbr)]),
   };
 }
 

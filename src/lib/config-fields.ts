@@ -54,3 +54,11 @@ export function optObject(raw: Raw, key: string): Record<string, unknown> | unde
   if (typeof v !== 'object' || Array.isArray(v)) wrongType(key, 'an object', v);
   return v as Record<string, unknown>;
 }
+
+/** An object whose values are all strings (a Go map[string]string), e.g. tuning's `sysctl`. */
+export function optStringMap(raw: Raw, key: string): Record<string, string> | undefined {
+  const v = raw[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((s) => typeof s !== 'string')) wrongType(key, 'an object of strings', v);
+  return v as Record<string, string>;
+}

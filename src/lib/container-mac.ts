@@ -2,14 +2,7 @@
 import type { NetConf } from '../spec/types.js';
 import { invalidConfig } from '../spec/errors.js';
 import { pickCniArgs } from '../skel/cni-args.js';
-
-const MAC_RE = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i;
-
-/** "AA-BB-..." or "aa:bb:..." -> "aa:bb:cc:dd:ee:ff"; code 7 for anything else. */
-export function normalizeMac(mac: string, source: string): string {
-  if (!MAC_RE.test(mac)) throw invalidConfig(`invalid MAC address ${JSON.stringify(mac)} in ${source}`);
-  return mac.toLowerCase().replaceAll('-', ':');
-}
+import { normalizeMac } from './mac.js';
 
 function stringAt(v: unknown, source: string): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;

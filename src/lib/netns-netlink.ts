@@ -17,3 +17,17 @@ export function openNetlinkInNetns(netns: string): Netlink {
     throw new CniError(ErrorCode.InvalidNetNS, `failed to open netns "${netns}": ${(err as Error).message}`, undefined, { cause: err });
   }
 }
+
+/**
+ * For DEL: a handle in the container netns, or undefined when there is nothing left to clean
+ * there (no CNI_NETNS given, or the namespace is gone). Other failures still throw.
+ */
+export function openNetlinkForDel(netns: string): Netlink | undefined {
+  if (!netns) return undefined;
+  try {
+    return openNetlinkInNetns(netns);
+  } catch (err) {
+    if (err instanceof CniError && err.cause instanceof NetnsNotFoundError) return undefined;
+    throw err;
+  }
+}

@@ -13,6 +13,8 @@ export type {
   AddrAddOptions,
   RouteSpec,
   RouteInfo,
+  RuleSpec,
+  RuleInfo,
   BridgeVlan,
   BridgePortOptions,
   BridgeVlanOptions,

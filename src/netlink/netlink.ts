@@ -32,7 +32,8 @@ import { parseRoute, routeDumpRequest, routeModifyRequest } from './route/route.
 import { filterDumpRequest, parseFilter, u32RedirectAddRequest, type Filter, type U32RedirectSpec } from './tc/filter.js';
 import { readPschedClock, type PschedClock } from './tc/clock.js';
 import { parseQdisc, qdiscAddRequest, qdiscDelRequest, qdiscDumpRequest, type Qdisc, type QdiscRef, type QdiscSpec } from './tc/qdisc.js';
-import type { Addr, AddrAddOptions, BridgePortOptions, BridgeVlan, BridgeVlanOptions, Link, LinkSpec, RouteInfo, RouteSpec } from './route/types.js';
+import { parseRule, ruleDumpRequest, ruleModifyRequest } from './route/rule.js';
+import type { Addr, AddrAddOptions, BridgePortOptions, BridgeVlan, BridgeVlanOptions, Link, LinkSpec, RouteInfo, RouteSpec, RuleInfo, RuleSpec } from './route/types.js';
 import { NetlinkChannel } from './channel.js';
 import { NetlinkSocket } from './socket.js';
 import type { NetlinkRequest, NetlinkTransport } from './transport.js';
@@ -233,6 +234,24 @@ export class Netlink implements Disposable {
   }
   routeDel(r: RouteSpec): void {
     this.transport.request(routeModifyRequest('del', r));
+  }
+
+  // ---- policy routing rules ----
+
+  /** Rules of one family, or both. */
+  ruleList(family?: IpFamily): RuleInfo[] {
+    const out: RuleInfo[] = [];
+    for (const m of this.transport.dump(ruleDumpRequest(family))) {
+      const r = parseRule(m.payload);
+      if (r && (!family || r.family === family)) out.push(r);
+    }
+    return out;
+  }
+  ruleAdd(r: RuleSpec): void {
+    this.transport.request(ruleModifyRequest('add', r));
+  }
+  ruleDel(r: RuleSpec): void {
+    this.transport.request(ruleModifyRequest('del', r));
   }
 
   // ---- helpers ----

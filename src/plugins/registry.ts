@@ -21,6 +21,8 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
   { name: 'bandwidth', kind: 'meta', summary: 'shapes the container\'s ingress and egress traffic with tbf (and an IFB) over netlink', supportedVersions: ALL, load: () => import('./meta/bandwidth/index.js').then((m) => m.plugin) },
+  { name: 'tuning', kind: 'meta', summary: 'sets network sysctls and interface MAC, MTU, promiscuity, all-multicast, txqueuelen in the container', supportedVersions: ALL, load: () => import('./meta/tuning/index.js').then((m) => m.plugin) },
+  { name: 'sbr', kind: 'meta', summary: 'source-based routing: a routing table and source rules per container address', supportedVersions: ALL, load: () => import('./meta/sbr/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
   { name: 'flannel', kind: 'meta', summary: "hands the attachment to bridge (or another plugin) with the node's subnet from flanneld's subnet.env", supportedVersions: ALL, load: () => import('./meta/flannel/index.js').then((m) => m.plugin) },
 ];

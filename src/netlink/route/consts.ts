@@ -15,6 +15,9 @@ export const RTM = {
   NEWROUTE: 24,
   DELROUTE: 25,
   GETROUTE: 26,
+  NEWRULE: 32,
+  DELRULE: 33,
+  GETRULE: 34,
 } as const;
 
 export const AF_UNSPEC = 0;
@@ -173,3 +176,18 @@ export const RTN = {
 export const RTM_F = { CLONED: 0x200 } as const;
 /** rtnh_flags, also valid in rtm_flags for single-path routes. */
 export const RTNH_F_ONLINK = 4;
+
+/** Policy routing rule attributes (<linux/fib_rules.h>). */
+export const FRA = {
+  DST: 1,
+  SRC: 2,
+  IIFNAME: 3,
+  PRIORITY: 6,
+  FWMARK: 10,
+  TABLE: 15,
+  FWMASK: 16,
+  OIFNAME: 17,
+  PROTOCOL: 21,
+} as const;
+/** fib_rule_hdr.action */
+export const FR_ACT = { TO_TBL: 1, GOTO: 2, NOP: 3, BLACKHOLE: 6, UNREACHABLE: 7, PROHIBIT: 8 } as const;

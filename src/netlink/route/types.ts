@@ -121,3 +121,30 @@ export interface BridgeVlanOptions {
   /** [first, last]: add every VLAN id in the range (then `vid` is ignored). */
   range?: [number, number];
 }
+
+/** A policy routing rule that looks a table up (`ip rule add ... table T`). */
+export interface RuleSpec {
+  /** Needed only when the rule has neither src nor dst. */
+  family?: IpFamily;
+  /** CIDR ("10.0.0.2/32"); host bits are cleared. */
+  src?: string;
+  dst?: string;
+  /** Preference; the kernel picks one below the lowest existing when absent. */
+  priority?: number;
+  iifName?: string;
+  oifName?: string;
+  /** Default: main (254). */
+  table?: number;
+}
+
+export interface RuleInfo {
+  family: IpFamily;
+  table: number;
+  /** FR_ACT_* (1 = look up a table). */
+  action: number;
+  priority: number;
+  src?: string;
+  dst?: string;
+  iifName?: string;
+  oifName?: string;
+}

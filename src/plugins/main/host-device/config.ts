@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { optString } from '../../../lib/config-fields.js';
-import { normalizeMac } from '../../../lib/container-mac.js';
+import { normalizeMac } from '../../../lib/mac.js';
 import { readIfName, readLinkCommon, type LinkPluginConf } from '../../../lib/link-plugin/index.js';
 
 export const DEFAULT_DATA_DIR = '/var/lib/cni/host-device';

@@ -10,7 +10,7 @@ import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { randomHex } from '../../../../lib/random.js';
 import { IpAddress } from '../../../../lib/ip/index.js';
-import { FileLock } from './file-lock.js';
+import { FileLock } from '../../../../lib/file-lock.js';
 import {
   decodeReservation,
   encodeReservation,

@@ -1,6 +1,9 @@
-/** flock(2) on `<dir>/lock`, the lock file the reference plugin uses too (go-filemutex). */
+/**
+ * flock(2) on a file, as go-filemutex locks it: host-local's `<dir>/lock` and sbr's lock on the
+ * container netns file, the same files the reference plugins lock.
+ */
 import * as fs from 'node:fs';
-import { flock, LOCK_EX, LOCK_UN, SyscallError } from '../../../../netlink/ffi/libc.js';
+import { flock, LOCK_EX, LOCK_UN, SyscallError } from '../netlink/ffi/libc.js';
 
 export class FileLock {
   private fd: number | undefined;
