@@ -13,6 +13,7 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'ptp', kind: 'main', summary: 'point-to-point veth pair routed through the host', supportedVersions: ALL, load: () => import('./main/ptp/index.js').then((m) => m.plugin) },
   { name: 'host-local', kind: 'ipam', summary: 'allocates addresses from ranges, reserved as files on the host', supportedVersions: ALL, load: () => import('./ipam/host-local/index.js').then((m) => m.plugin) },
   { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
+  { name: 'dhcp', kind: 'ipam', summary: 'addresses from the network\'s DHCP server, leases kept by `dhcp daemon` (persisted across restarts)', supportedVersions: ALL, load: () => import('./ipam/dhcp/index.js').then((m) => m.plugin) },
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
 ];
