@@ -227,6 +227,26 @@ t('GC releases the leases of this network\'s attachments not in cni.dev/valid-at
   });
 });
 
+t('no DHCP server answers: ADD fails after -resendtimeout, rolled back, no lease kept', async ({ bin }) => {
+  const w = new DhcpWorld(bin);
+  try {
+    await w.startDaemon(['-resendtimeout', '3s']);
+    const c = w.container();
+    const started = Date.now();
+    const r = w.runBridge('ADD', c, 'c1');
+    const took = Date.now() - started;
+    assert.is(r.code, 1);
+    assert.match(r.json.msg, /error acquiring a DHCP lease for c1\/.*\/eth0: no answer from a DHCP server/);
+    assert.ok(took >= 3000 && took < 15_000, `bounded by -resendtimeout (${took} ms)`);
+    assert.equal(ipJson<any[]>(['link', 'show'], c.name).map((l) => l.ifname), ['lo'], 'bridge rolled back');
+    assert.is(w.stateFiles().length, 0);
+    const gone = w.runDhcp('ADD', { name: 'x', path: '/run/netns/does-not-exist' } as any, 'c2');
+    assert.is(gone.json.code, 8, gone.stdout);
+  } finally {
+    await w.cleanup();
+  }
+});
+
 t('bad config is code 7 before the daemon is asked', ({ bin }) => {
   const r = bin.run('dhcp', { command: 'ADD', containerId: 'c1', netns: '/proc/self/ns/net', ifName: 'eth0', config: { cniVersion: '1.1.0', name: 'n', type: 'dhcp', ipam: { type: 'dhcp', daemonSocketPath: '/nonexistent.sock', request: [{ option: 'bogus' }] } } });
   assert.is(r.json.code, 7);
