@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CniBinDir } from '../helpers/cni.js';
 import { RealHostGuard } from '../helpers/hostns.js';
-import { DhcpWorld, until } from '../helpers/dhcp-world.js';
+import { DhcpWorld, until, type DnsmasqLease } from '../helpers/dhcp-world.js';
 import { ipJson, sh } from '../helpers/sh.js';
 
 const t = suite<{ bin: CniBinDir }>('dhcp');
@@ -35,6 +35,14 @@ async function world(bin: CniBinDir, fn: (w: DhcpWorld) => Promise<void>, daemon
   } finally {
     await w.cleanup();
   }
+}
+
+/** dnsmasq's record of the same lease once a renewal has moved its expiry. */
+function renewalOf(w: DhcpWorld, first: DnsmasqLease, containerId = 'c1'): Promise<DnsmasqLease> {
+  return until(`a renewal of ${first.ip} to move its expiry in dnsmasq's lease file`, () => {
+    const l = w.leaseOf(containerId);
+    return l && l.expiry > first.expiry ? l : undefined;
+  }, 20_000, 250);
 }
 
 function addrsOf(ns: { name: string }): string[] {
@@ -111,10 +119,7 @@ t('renewal at (scaled) T1 shows in dnsmasq\'s lease file', async ({ bin }) => {
     const r = w.runBridge('ADD', c, 'c1');
     assert.is(r.code, 0, r.stdout);
     const first = w.leaseOf('c1')!;
-    const renewed = await until('a renewal to move the expiry', () => {
-      const l = w.leaseOf('c1');
-      return l && l.expiry > first.expiry ? l : undefined;
-    }, 20_000, 250);
+    const renewed = await renewalOf(w, first);
     assert.is(renewed.ip, first.ip);
     assert.match(w.log(), /lease renewed/);
     assert.match(w.dnsmasqLog(), new RegExp(`DHCPREQUEST\\(lan0\\) ${first.ip.replace(/\./g, '\\.')}`));
@@ -134,10 +139,7 @@ t('daemon killed (SIGKILL) and restarted: stale socket replaced, the lease is re
     assert.is(down.json.code, 11, 'nobody listening on the stale socket: try again later');
     await w.startDaemon();
     assert.match(w.log(), /resuming lease/);
-    const renewed = await until('the restarted daemon to renew', () => {
-      const l = w.leaseOf('c1');
-      return l && l.expiry > first.expiry ? l : undefined;
-    }, 20_000, 250);
+    const renewed = await renewalOf(w, first);
     assert.is(renewed.ip, first.ip);
     const check = w.runDhcp('CHECK', c, 'c1', { config: { ...w.bridgeConf(), prevResult: r.json } });
     assert.is(check.code, 0, check.stdout);

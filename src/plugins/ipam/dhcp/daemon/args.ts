@@ -51,6 +51,13 @@ const FLAGS: Record<string, { kind: Kind; help: string }> = {
   sweep: { kind: 'duration', help: 'how often to look for attachments whose namespace is gone (default 60s)' },
 };
 
+const DURATION_FIELDS: Record<string, 'timeoutMs' | 'resendMaxMs' | 'resendTimeoutMs' | 'sweepMs'> = {
+  timeout: 'timeoutMs',
+  resendmax: 'resendMaxMs',
+  resendtimeout: 'resendTimeoutMs',
+  sweep: 'sweepMs',
+};
+
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(([name, f]) => `  -${name}${f.kind === 'bool' ? '' : ` ${f.kind}`}\n    \t${f.help}`);
   return `Usage: dhcp daemon [flags]\n${lines.join('\n')}\n`;
@@ -92,44 +99,19 @@ export function parseDaemonArgs(argv: string[]): DaemonArgs {
       if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: -${name}`);
       value = argv[++i]!;
     }
-    switch (name) {
-      case 'pidfile':
-        out.pidfile = value;
-        break;
-      case 'hostprefix':
-        out.hostprefix = value;
-        break;
-      case 'socketpath':
-        out.socketpath = value;
-        break;
-      case 'statedir':
-        out.statedir = value;
-        break;
-      case 'timeout':
-        out.timeoutMs = positive(name, parseGoDuration(value));
-        break;
-      case 'resendmax':
-        out.resendMaxMs = positive(name, parseGoDuration(value));
-        break;
-      case 'resendtimeout':
-        out.resendTimeoutMs = positive(name, parseGoDuration(value));
-        break;
-      case 'sweep':
-        out.sweepMs = positive(name, parseGoDuration(value));
-        break;
-      case 'renewscale': {
-        const f = Number(value);
-        if (!(f > 0 && f <= 1)) throw new UsageError(`invalid value "${value}" for -renewscale: want 0 < f <= 1`);
-        out.renewScale = f;
-        break;
-      }
+    if (flag.kind === 'duration') {
+      const ms = parseGoDuration(value);
+      if (!(ms > 0)) throw new UsageError(`invalid value for -${name}: must be positive`);
+      out[DURATION_FIELDS[name]!] = ms;
+    } else if (name === 'renewscale') {
+      const f = Number(value);
+      if (!(f > 0 && f <= 1)) throw new UsageError(`invalid value "${value}" for -renewscale: want 0 < f <= 1`);
+      out.renewScale = f;
+    } else {
+      out[name as 'pidfile' | 'hostprefix' | 'socketpath' | 'statedir'] = value;
     }
   }
   if (!out.socketpath) out.socketpath = DEFAULT_SOCKET_PATH;
   return out;
 }
 
-function positive(name: string, ms: number): number {
-  if (!(ms > 0)) throw new UsageError(`invalid value for -${name}: must be positive`);
-  return ms;
-}
