@@ -105,17 +105,23 @@ export class DhcpWorld {
    * dnsmasq serving 2-minute leases (its minimum) from .10-.200, with DNS server and search list.
    * --no-ping: dnsmasq otherwise pings each new address and holds the OFFER back for 3 s.
    */
-  async startDnsmasq(extra: string[] = []): Promise<void> {
+  async startDnsmasq(extra: string[] = [], range: [number, number] = [10, 200]): Promise<void> {
     const p = this.net.v4Prefix;
     const args = [
       'netns', 'exec', this.lan.name, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--user=root', '--group=root',
-      '--interface=lan0', '--bind-interfaces', `--dhcp-range=${p}10,${p}200,255.255.255.0,2m`, `--dhcp-leasefile=${this.leaseFile}`,
+      '--interface=lan0', '--bind-interfaces', `--dhcp-range=${p}${range[0]},${p}${range[1]},255.255.255.0,2m`, `--dhcp-leasefile=${this.leaseFile}`,
       `--pid-file=${path.join(this.tmp, 'dnsmasq.pid')}`, `--dhcp-option=option:dns-server,${this.dnsServer}`,
       `--dhcp-option=option:domain-search,${this.search.join(',')}`, '--no-ping', '--log-dhcp', `--log-facility=${path.join(this.tmp, 'dnsmasq.log')}`, ...extra,
     ];
     this.dnsmasq = new Proc(spawn('ip', args, { stdio: 'ignore' }));
     await until('dnsmasq to listen on port 67', () => /:67\b/.test(this.lan.exec('ss', ['-uln']).stdout) || !this.dnsmasq!.running);
     if (!this.dnsmasq.running) throw new Error(`dnsmasq exited: ${this.dnsmasqLog()}`);
+  }
+
+  /** Stop dnsmasq (its lease file stays, as a server restart keeps it). */
+  async stopDnsmasq(): Promise<void> {
+    await this.dnsmasq?.stop('SIGTERM');
+    await until('port 67 to close', () => !/:67\b/.test(this.lan.exec('ss', ['-uln']).stdout));
   }
 
   dnsmasqLog(): string {

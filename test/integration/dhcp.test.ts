@@ -127,6 +127,41 @@ t('renewal at (scaled) T1 shows in dnsmasq\'s lease file', async ({ bin }) => {
   });
 });
 
+t('the server is away at T1: renewing fails, REBINDING (broadcast) from T2 gets the lease back once the server returns', async ({ bin }) => {
+  await world(bin, async (w) => {
+    const c = w.container();
+    assert.is(w.runBridge('ADD', c, 'c1').code, 0);
+    const first = w.leaseOf('c1')!;
+    await w.stopDnsmasq();
+    await until('the daemon to start rebinding', () => w.log().includes('renewal time expired, rebinding'), 20_000, 250);
+    await w.startDnsmasq();
+    const rebound = await renewalOf(w, first);
+    assert.is(rebound.ip, first.ip);
+    await until('the daemon to log the rebinding', () => w.log().includes('lease rebound'), 10_000);
+    assert.is(w.runDhcp('DEL', c, 'c1').code, 0);
+  });
+});
+
+t('the server refuses the renewal (DHCPNAK): the daemon starts over with DISCOVER and gets a lease again', async ({ bin }) => {
+  await world(bin, async (w) => {
+    const c = w.container();
+    assert.is(w.runBridge('ADD', c, 'c1').code, 0);
+    const first = w.leaseOf('c1')!;
+    // Restarted with another range and authoritative: the old address is NAKed.
+    await w.stopDnsmasq();
+    await w.startDnsmasq(['--dhcp-authoritative'], [201, 250]);
+    await until('the refusal', () => w.log().includes('lease refused by the server'), 20_000, 250);
+    const next = await until('a new lease in the new range', () => {
+      const l = w.leaseOf('c1');
+      return l && l.ip !== first.ip ? l : undefined;
+    }, 20_000, 250);
+    assert.ok(Number(next.ip.split('.')[3]) >= 201, next.ip);
+    assert.match(w.log(), /the server gave a different address/);
+    assert.match(w.dnsmasqLog(), /DHCPNAK\(lan0\)/);
+    assert.is(w.runDhcp('DEL', c, 'c1').code, 0);
+  });
+});
+
 t('daemon killed (SIGKILL) and restarted: stale socket replaced, the lease is resumed from disk and renewed', async ({ bin }) => {
   await world(bin, async (w) => {
     const c = w.container();

@@ -51,7 +51,6 @@ function check(name: string, ret: number | bigint): number {
 }
 
 export const AF_INET = 2;
-export const AF_INET6 = 10;
 export const AF_NETLINK = 16;
 export const SOCK_DGRAM = 2;
 export const SOCK_NONBLOCK = 0o4000;

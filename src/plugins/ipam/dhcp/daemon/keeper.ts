@@ -110,7 +110,7 @@ export class LeaseKeeper {
       expiresAt: now + lease.leaseTime * 1000,
     };
     this.env.store.save(this.record);
-    this.state = 'bound';
+    if (this.state !== 'stopped') this.state = 'bound'; // an ACK that raced a DEL does not revive the keeper
   }
 
   private schedule(minDelayMs = 0): void {
@@ -124,9 +124,17 @@ export class LeaseKeeper {
       return;
     }
     this.state = next;
-    this.running = this.step(next).finally(() => {
-      this.running = undefined;
-    });
+    const run: Promise<void> = this.step(next)
+      .catch((err: unknown) => {
+        // step() handles the protocol's failures; this is the unexpected (e.g. the state dir).
+        this.log.error({ state: next, err: String(err) }, 'lease maintenance failed unexpectedly');
+        this.schedule(RETRY_DELAY_MS);
+      })
+      .finally(() => {
+        // step() may already have scheduled (and started) the next step.
+        if (this.running === run) this.running = undefined;
+      });
+    this.running = run;
   }
 
   private async step(kind: KeeperState): Promise<void> {

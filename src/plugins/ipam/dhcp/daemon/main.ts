@@ -89,6 +89,8 @@ export async function runDaemon(argv: string[], env: Record<string, string | und
     hostPrefix: args.hostprefix,
     log,
   });
+  // One attachment's failure must not take every lease down with the daemon.
+  process.on('unhandledRejection', (err) => log.error({ err: String(err) }, 'unhandled rejection'));
   service.resumeAll(store.loadAll((file, err) => log.error({ file, err: String(err) }, 'ignoring unreadable lease file')));
   server.on('connection', (c) => serveConnection(c, service, log));
   const sweeper = setInterval(() => service.sweep(), args.sweepMs);
