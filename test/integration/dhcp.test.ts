@@ -234,13 +234,16 @@ t('the socket is 0600; a second daemon on a live socket is refused; SIGTERM remo
   });
 });
 
-t('the namespace is gone while the daemon is down: the restarted daemon forgets the lease', async ({ bin }) => {
+t('the namespace is gone while the daemon is down (its path now names another one): the restarted daemon forgets the lease', async ({ bin }) => {
   await world(bin, async (w) => {
     const c = w.container();
     assert.is(w.runBridge('ADD', c, 'c1').code, 0);
     await w.daemon!.stop('SIGTERM');
     assert.is(w.stateFiles().length, 1);
     w.removeNetns(c);
+    // Another namespace at the same path, with an eth0 too: not the lease's namespace (nsfs inode).
+    sh('ip', ['netns', 'add', c.name]);
+    c.execOk('ip', ['link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0p']);
     await w.startDaemon();
     await until('the state file to go', () => w.stateFiles().length === 0, 5000);
     assert.match(w.log(), /attachment is gone: forgetting its lease/);

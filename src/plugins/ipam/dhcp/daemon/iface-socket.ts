@@ -7,6 +7,7 @@
  * broadcast flag in that state (servers then broadcast their replies).
  */
 import * as dgram from 'node:dgram';
+import * as fs from 'node:fs';
 import { Netlink } from '../../../../netlink/index.js';
 import * as libc from '../../../../netlink/ffi/libc.js';
 import { NetnsNotFoundError, NotANetnsError, openNetns, withNetns, type Netns } from '../../../../lib/ns/index.js';
@@ -14,6 +15,8 @@ import { CLIENT_PORT } from '../dhcp4/message.js';
 
 export interface IfaceSocket {
   socket: dgram.Socket;
+  /** The namespace's identity (nsfs device:inode), recorded with the lease. */
+  netnsId: string;
   /** The interface's hardware address (chaddr). */
   mac: Buffer;
   close(): void;
@@ -42,12 +45,34 @@ function openUdpFd(ns: Netns, ifName: string): number {
   });
 }
 
+/** The path now names another namespace than the lease's (e.g. a /proc/PID path of a reused PID). */
+export class NetnsReplacedError extends Error {
+  override name = 'NetnsReplacedError';
+}
+
+function netnsIdOf(ns: Netns): string {
+  const st = fs.fstatSync(ns.fd);
+  return `${st.dev}:${st.ino}`;
+}
+
+/** Open the attachment's namespace, checking it is still the one the lease was taken in. */
+function openAttachmentNetns(netnsPath: string, expectedId: string | undefined): Netns {
+  const ns = openNetns(netnsPath);
+  if (expectedId !== undefined && netnsIdOf(ns) !== expectedId) {
+    ns.close();
+    throw new NetnsReplacedError(`${netnsPath} is now another network namespace`);
+  }
+  return ns;
+}
+
 /**
  * Open the socket; brings the interface up first if it is down (as the reference does). Throws
- * NetnsNotFoundError / NotANetnsError / LinkNotFoundError when the attachment is gone.
+ * NetnsNotFoundError / NotANetnsError / NetnsReplacedError / LinkNotFoundError when the
+ * attachment is gone.
  */
-export async function openIfaceSocket(netnsPath: string, ifName: string): Promise<IfaceSocket> {
-  using ns = openNetns(netnsPath);
+export async function openIfaceSocket(netnsPath: string, ifName: string, expectedNetnsId?: string): Promise<IfaceSocket> {
+  using ns = openAttachmentNetns(netnsPath, expectedNetnsId);
+  const netnsId = netnsIdOf(ns);
   const nl = Netlink.openIn(ns);
   let mac: Buffer;
   try {
@@ -74,6 +99,7 @@ export async function openIfaceSocket(netnsPath: string, ifName: string): Promis
   let open = true;
   return {
     socket,
+    netnsId,
     mac,
     close: () => {
       if (open) socket.close();
@@ -83,9 +109,9 @@ export async function openIfaceSocket(netnsPath: string, ifName: string): Promis
 }
 
 /** Whether the namespace still exists and has the interface (false only when it is really gone). */
-export function attachmentExists(netnsPath: string, ifName: string): boolean {
+export function attachmentExists(netnsPath: string, ifName: string, expectedNetnsId?: string): boolean {
   try {
-    using ns = openNetns(netnsPath);
+    using ns = openAttachmentNetns(netnsPath, expectedNetnsId);
     const nl = Netlink.openIn(ns);
     try {
       return nl.linkByNameOrNull(ifName) !== null;
@@ -93,7 +119,7 @@ export function attachmentExists(netnsPath: string, ifName: string): boolean {
       nl.close();
     }
   } catch (err) {
-    if (err instanceof NetnsNotFoundError || err instanceof NotANetnsError) return false;
+    if (err instanceof NetnsNotFoundError || err instanceof NotANetnsError || err instanceof NetnsReplacedError) return false;
     throw err;
   }
 }

@@ -13,7 +13,7 @@ import type { Dhcp4Message } from '../dhcp4/message.js';
 import { leaseFromAck, leaseResult } from '../dhcp4/lease-info.js';
 import type { Result } from '../../../../spec/types.js';
 import { acquire, type ClientIdentity, type ClientTiming, DhcpNakError, DhcpTimeoutError, extend, release } from './exchange.js';
-import { attachmentExists, openIfaceSocket, type IfaceSocket } from './iface-socket.js';
+import { attachmentExists, NetnsReplacedError, openIfaceSocket, type IfaceSocket } from './iface-socket.js';
 import type { LeaseRecord, LeaseStore } from './store.js';
 
 export interface KeeperEnv {
@@ -30,7 +30,7 @@ export type KeeperState = 'bound' | 'renewing' | 'rebinding' | 'init' | 'stopped
 
 /** The attachment is gone: its namespace or interface does not exist any more. */
 export function isGone(err: unknown): boolean {
-  return err instanceof NetnsNotFoundError || err instanceof NotANetnsError || isNotFound(err);
+  return err instanceof NetnsNotFoundError || err instanceof NotANetnsError || err instanceof NetnsReplacedError || isNotFound(err);
 }
 
 /** Timers cannot wait longer than this (about 24.8 days): longer waits are taken in steps. */
@@ -38,7 +38,7 @@ const MAX_TIMER_MS = 0x7fffffff;
 /** After a failed step that did not use up its time (e.g. no route yet), wait this long. */
 const RETRY_DELAY_MS = 4000;
 
-export type NewRecord = Omit<LeaseRecord, 'lease' | 'boundAt' | 'renewAt' | 'rebindAt' | 'expiresAt' | 'version'>;
+export type NewRecord = Omit<LeaseRecord, 'lease' | 'boundAt' | 'renewAt' | 'rebindAt' | 'expiresAt' | 'version' | 'netnsId'>;
 
 export class LeaseKeeper {
   state: KeeperState = 'bound';
@@ -78,6 +78,7 @@ export class LeaseKeeper {
     k.log.info({ netns: init.netns, ifName: init.ifName }, 'acquiring lease');
     k.abort = new AbortController();
     const s = await openIfaceSocket(init.netns, init.ifName);
+    k.record.netnsId = s.netnsId;
     try {
       k.commit(await acquire(s, k.identity, env.timing, undefined, k.abort.signal));
     } finally {
@@ -144,7 +145,7 @@ export class LeaseKeeper {
     let retryIn = 0;
     let s: IfaceSocket | undefined;
     try {
-      s = await openIfaceSocket(r.netns, r.ifName);
+      s = await openIfaceSocket(r.netns, r.ifName, r.netnsId);
       if (kind === 'renewing') {
         log.info({ address: r.lease.address, server: r.lease.serverId }, 'renewing lease');
         this.commit(await extend(s, this.identity, this.env.timing, r.lease.address, r.lease.serverId, r.rebindAt, this.abort.signal));
@@ -197,7 +198,7 @@ export class LeaseKeeper {
     const r = this.record;
     if (!this.expired()) {
       try {
-        const s = await openIfaceSocket(r.netns, r.ifName);
+        const s = await openIfaceSocket(r.netns, r.ifName, r.netnsId);
         try {
           await release(s, this.identity, r.lease.address, r.lease.serverId);
           this.log.info({ address: r.lease.address, server: r.lease.serverId }, 'lease released');
@@ -232,7 +233,7 @@ export class LeaseKeeper {
 
   /** The periodic sweep: forget the lease if its attachment is gone. True when forgotten. */
   sweep(): boolean {
-    if (this.state === 'stopped' || this.running || attachmentExists(this.record.netns, this.record.ifName)) return false;
+    if (this.state === 'stopped' || this.running || attachmentExists(this.record.netns, this.record.ifName, this.record.netnsId)) return false;
     this.log.info({ netns: this.record.netns, ifName: this.record.ifName }, 'attachment is gone: forgetting its lease');
     this.forget();
     return true;

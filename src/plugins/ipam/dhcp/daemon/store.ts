@@ -20,6 +20,8 @@ export interface LeaseRecord {
   ifName: string;
   /** The namespace path as the daemon opens it (host prefix applied). */
   netns: string;
+  /** nsfs device:inode of that namespace when the lease was taken: a path naming another one later is "gone". */
+  netnsId?: string;
   requested: number[];
   /** [option code, value as base64]. */
   provided: [number, string][];
