@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { findPlugin } from './plugins/registry.js';
+import type { PluginEntry } from './skel/types.js';
 
 /** The name this process was invoked under. */
 export function invokedName(): string {
@@ -24,17 +25,11 @@ export function invokedName(): string {
 async function main(): Promise<number> {
   const name = invokedName();
   const direct = findPlugin(name);
-  if (direct) {
-    const { runPluginFromProcess } = await import('./skel/process.js');
-    return runPluginFromProcess(direct, findPlugin);
-  }
   const args = process.argv.slice(2);
+  if (direct) return runPlugin(direct, args);
   if (name === 'cni' || name === 'main') {
     const asPlugin = args[0] ? findPlugin(args[0]) : undefined;
-    if (asPlugin) {
-      const { runPluginFromProcess } = await import('./skel/process.js');
-      return runPluginFromProcess(asPlugin, findPlugin);
-    }
+    if (asPlugin) return runPlugin(asPlugin, args.slice(1));
     // The plugins-only bundle (build.ts) drops the CLI here: the SEA entry gives it plugin starts
     // only. (An if/else on the build-time constant, so esbuild removes the dead branch's import.)
     if (process.env.CNI_BUNDLE_PLUGINS_ONLY) {
@@ -47,6 +42,16 @@ async function main(): Promise<number> {
   const { unknownNameHelp } = await import('./cli/unknown-name.js');
   process.stderr.write(unknownNameHelp(name));
   return 1;
+}
+
+/** A plugin start; `dhcp daemon ...` (or `cni dhcp daemon ...`) runs the DHCP daemon instead. */
+async function runPlugin(entry: PluginEntry, rest: string[]): Promise<number> {
+  if (entry.name === 'dhcp' && rest[0] === 'daemon') {
+    const { runDaemon } = await import('./plugins/ipam/dhcp/daemon/main.js');
+    return runDaemon(rest.slice(1));
+  }
+  const { runPluginFromProcess } = await import('./skel/process.js');
+  return runPluginFromProcess(entry, findPlugin);
 }
 
 function pluginsOnly(name: string): number {

@@ -19,6 +19,7 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'tap', kind: 'main', summary: 'a persistent tap device in the container (for VMs), optionally on a bridge', supportedVersions: ALL, load: () => import('./main/tap/index.js').then((m) => m.plugin) },
   { name: 'host-local', kind: 'ipam', summary: 'allocates addresses from ranges, reserved as files on the host', supportedVersions: ALL, load: () => import('./ipam/host-local/index.js').then((m) => m.plugin) },
   { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
+  { name: 'dhcp', kind: 'ipam', summary: 'addresses from the network\'s DHCP server, leases kept by `dhcp daemon` (persisted across restarts)', supportedVersions: ALL, load: () => import('./ipam/dhcp/index.js').then((m) => m.plugin) },
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
   { name: 'bandwidth', kind: 'meta', summary: 'shapes the container\'s ingress and egress traffic with tbf (and an IFB) over netlink', supportedVersions: ALL, load: () => import('./meta/bandwidth/index.js').then((m) => m.plugin) },
   { name: 'tuning', kind: 'meta', summary: 'sets network sysctls and interface MAC, MTU, promiscuity, all-multicast, txqueuelen in the container', supportedVersions: ALL, load: () => import('./meta/tuning/index.js').then((m) => m.plugin) },

@@ -52,7 +52,13 @@ function check(name: string, ret: number | bigint): number {
   return n;
 }
 
+export const AF_INET = 2;
 export const AF_NETLINK = 16;
+export const SOCK_DGRAM = 2;
+export const SOCK_NONBLOCK = 0o4000;
+export const SO_REUSEADDR = 2;
+export const SO_BROADCAST = 6;
+export const SO_BINDTODEVICE = 25;
 export const SOCK_RAW = 3;
 export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
@@ -92,6 +98,10 @@ export function setsockoptInt(fd: number, level: number, name: number, value: nu
   const b = Buffer.alloc(4);
   b.writeInt32LE(value);
   check('setsockopt', c.setsockopt(fd, level, name, b, 4));
+}
+/** setsockopt with a raw value (e.g. SO_BINDTODEVICE's interface name). */
+export function setsockoptBuf(fd: number, level: number, name: number, value: Buffer): void {
+  check('setsockopt', c.setsockopt(fd, level, name, value, value.length));
 }
 export function sendto(fd: number, buf: Buffer, addr: Buffer | null): number {
   return check('sendto', c.sendto(fd, buf, buf.length, 0, addr, addr ? addr.length : 0));

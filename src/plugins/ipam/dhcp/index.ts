@@ -1,0 +1,61 @@
+/**
+ * dhcp IPAM: the plugin side. Every verb is one request to the dhcp daemon over its unix socket
+ * (`dhcp daemon`, see daemon/); the daemon runs the DHCP exchange inside the container's namespace
+ * and keeps the lease renewed. This module stays small: it is what bridge/macvlan load in-process.
+ */
+import * as path from 'node:path';
+import type { PluginContext, PluginDefinition } from '../../../skel/types.js';
+import { validAttachments } from '../../../skel/valid-attachments.js';
+import { CniError, ErrorCode } from '../../../spec/errors.js';
+import type { NetConf, Result } from '../../../spec/types.js';
+import { callDaemonOk } from './client.js';
+import { DEFAULT_SOCKET_PATH, parseDhcpIpam, type DhcpIpamConf } from './config.js';
+import type { DaemonRequest, DaemonVerb } from './protocol.js';
+
+export interface DhcpConf extends NetConf {
+  dhcp: DhcpIpamConf;
+}
+
+function request(verb: DaemonVerb, ctx: PluginContext, extra: Partial<DaemonRequest> = {}): DaemonRequest {
+  const { args } = ctx;
+  return {
+    verb,
+    containerId: args.containerId,
+    netns: args.netns ? path.resolve(args.netns) : '',
+    ifName: args.ifName,
+    args: args.args,
+    config: args.stdin.toString('utf8'),
+    ...extra,
+  };
+}
+
+/** DEL must not fail over a config that no longer validates: only the socket path matters. */
+function lenientSocketPath(raw: NetConf): string {
+  const p = (raw.ipam as Record<string, unknown> | undefined)?.daemonSocketPath;
+  return typeof p === 'string' && p ? p : DEFAULT_SOCKET_PATH;
+}
+
+export const plugin: PluginDefinition<DhcpConf> = {
+  name: 'dhcp',
+  parseConfig: (raw, ctx) =>
+    ctx.args.command === 'DEL' ? { ...raw, dhcp: { daemonSocketPath: lenientSocketPath(raw), request: [], provide: [] } } : { ...raw, dhcp: parseDhcpIpam(raw) },
+  async add(conf, ctx): Promise<Result> {
+    if (!ctx.args.netns) throw new CniError(ErrorCode.InvalidEnvironmentVariables, 'CNI_NETNS is required for ADD');
+    const reply = await callDaemonOk(conf.dhcp.daemonSocketPath, request('ADD', ctx));
+    if (!reply.result) throw new CniError(ErrorCode.Internal, 'DHCP daemon answered ADD without a result');
+    return reply.result;
+  },
+  async del(conf, ctx) {
+    await callDaemonOk(conf.dhcp.daemonSocketPath, request('DEL', ctx));
+  },
+  async check(conf, ctx) {
+    await callDaemonOk(conf.dhcp.daemonSocketPath, request('CHECK', ctx));
+  },
+  async gc(conf, ctx) {
+    await callDaemonOk(conf.dhcp.daemonSocketPath, request('GC', ctx, { validAttachments: validAttachments(conf) }));
+  },
+  async status(conf, ctx) {
+    // The daemon is this plugin's dependency: unreachable is "not available" (50).
+    await callDaemonOk(conf.dhcp.daemonSocketPath, request('STATUS', ctx), ErrorCode.PluginNotAvailable);
+  },
+};
