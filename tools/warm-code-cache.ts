@@ -77,6 +77,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     'host-local': hostLocal,
     portmap: withBridge([pass('portmap', 'ADD', portmap), pass('portmap', 'DEL', portmap)]),
     firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
+    // Build hosts may lack VRFs: a DEL (no such VRF: success) warms config, netns and link lookups.
+    vrf: withBridge([pass('vrf', 'DEL', { cniVersion: v, name: 'warm', type: 'vrf', vrfname: 'warm-vrf', prevResult })]),
   };
 }
 

@@ -15,6 +15,7 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'static', kind: 'ipam', summary: 'hands out the addresses written in the config', supportedVersions: ALL, load: () => import('./ipam/static/index.js').then((m) => m.plugin) },
   { name: 'portmap', kind: 'meta', summary: 'forwards host ports to the container (nftables or iptables)', supportedVersions: ALL, load: () => import('./meta/portmap/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
+  { name: 'vrf', kind: 'meta', summary: 'puts the container interface into a VRF (its own routing table) in the container namespace', supportedVersions: ALL, load: () => import('./meta/vrf/index.js').then((m) => m.plugin) },
 ];
 
 export function findPlugin(name: string): PluginEntry | undefined {

@@ -18,7 +18,7 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function guestScript(root: string, runs: readonly UvuRun[]): string {
   const lines = [
     '#!/bin/sh',
-    'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8 FORCE_COLOR=0 NO_COLOR=1 CNI_VM_GUEST=1',
+    'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8 NO_COLOR=1 CNI_VM_GUEST=1',
     `S=${GUEST_SHARE}`,
     // PID 1 must not exit (the kernel would panic) while the power-off completes.
     'off() { sync; echo o > /proc/sysrq-trigger; while :; do sleep 1 2>/dev/null; done; }',

@@ -6,7 +6,7 @@ import { AttrWriter, Attrs } from '../codec/attr.js';
 import { formatMac, parseMac } from '../codec/mac.js';
 import { decodeIfInfoMsg, encodeIfInfoMsg, IFINFOMSG_LEN } from '../codec/structs.js';
 import type { NetlinkRequest } from '../transport.js';
-import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
+import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, IFLA_VRF_TABLE, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
 import type { Link } from './types.js';
 
 /** Kernel limit for interface names (IFNAMSIZ - 1 bytes). */
@@ -69,6 +69,7 @@ export function parseLink(payload: Buffer): Link {
       const vf = flag(info.nested(IFLA_INFO.DATA)?.u8(IFLA_BR.VLAN_FILTERING));
       link.bridge = vf === undefined ? {} : { vlanFiltering: vf };
     }
+    if (kind === 'vrf') link.vrf = { table: info.nested(IFLA_INFO.DATA)?.u32(IFLA_VRF_TABLE) ?? 0 };
     if (info.string(IFLA_INFO.SLAVE_KIND) === 'bridge') link.bridgePort = parseBridgePort(info);
   }
   return link;

@@ -26,6 +26,8 @@ export interface Link {
   bridgePort?: { hairpin?: boolean; isolated?: boolean; learning?: boolean };
   /** Present when the link is a bridge (IFLA_INFO_DATA). */
   bridge?: { vlanFiltering?: boolean };
+  /** Present when the link is a VRF (IFLA_INFO_DATA): its routing table. */
+  vrf?: { table: number };
 }
 
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
@@ -38,7 +40,8 @@ export type LinkSpec =
   | { kind: 'vxlan'; name: string; vni: number; port?: number; local?: string; group?: string; parentIndex?: number; learning?: boolean; mtu?: number }
   | { kind: 'ifb' | 'dummy'; name: string; mtu?: number; txQLen?: number }
   | { kind: 'ipvlan'; name: string; parentIndex: number; mode: IpvlanMode; mtu?: number; nsFd?: number }
-  | { kind: 'vlan'; name: string; parentIndex: number; vlanId: number; mtu?: number; nsFd?: number };
+  | { kind: 'vlan'; name: string; parentIndex: number; vlanId: number; mtu?: number; nsFd?: number }
+  | { kind: 'vrf'; name: string; table: number };
 
 export type LinkKind = LinkSpec['kind'];
 
@@ -92,6 +95,8 @@ export interface RouteInfo extends Required<Pick<RouteSpec, 'dst' | 'table' | 's
   priority?: number;
   mtu?: number;
   advmss?: number;
+  /** RTNH_F_ONLINK: the gateway is used as if on the link, whatever its subnet. */
+  onlink?: boolean;
   family: IpFamily;
 }
 
