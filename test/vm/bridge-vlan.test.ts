@@ -49,7 +49,7 @@ t('access VLANs: PVID and untagged on the port, default VLAN kept; one VLAN talk
     const portA = vlanMap(fx, ra.interfaces[1].name);
     assert.equal(ids(portA), [1, 100], 'VLAN 100 added, default VLAN 1 kept (preserveDefaultVlan)');
     assert.equal(portA.get(100), ['Egress Untagged', 'PVID']);
-    assert.equal(portA.get(1), [], 'VLAN 1 no longer the PVID');
+    assert.equal(portA.get(1), ['Egress Untagged'], 'VLAN 1 kept untagged, no longer the PVID');
     assert.equal(vlanMap(fx, rc.interfaces[1].name).get(200), ['Egress Untagged', 'PVID']);
 
     assert.ok(pings(a, addrOf(rb)), 'a and b share VLAN 100');

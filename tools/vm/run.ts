@@ -35,7 +35,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { root: path.resolve(HERE, '../..'), files: [], timeoutS: Number(process.env.CNI_VM_TIMEOUT ?? 900), keep: false };
+  const o: Options = { root: path.resolve(HERE, '../..'), files: [], timeoutS: Number(process.env.CNI_VM_TIMEOUT ?? 1200), keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
