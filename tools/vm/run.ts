@@ -12,10 +12,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { findVmHost } from './host.js';
 import { buildInitramfs } from './initramfs.js';
 import { guestScript, type UvuRun } from './guest-script.js';
-import { boot } from './qemu.js';
+import { boot, kvmUsable } from './qemu.js';
 import { uvuTotals, type Totals } from './totals.js';
 
 interface Options {
@@ -89,8 +90,11 @@ async function main(): Promise<number> {
     const initrd = path.join(share, 'initrd.gz');
     fs.writeFileSync(initrd, buildInitramfs(probe.host));
     fs.writeFileSync(path.join(share, 'guest.sh'), guestScript(o.root, runs), { mode: 0o755 });
-    process.stdout.write(`vm: booting ${probe.host.kernel} (root ${o.root}; ${runs.map((r) => `${r.dir} ${r.pattern}`).join(', ')})\n`);
-    const outcome = await boot({ host: probe.host, initrd, shareDir: share, timeoutMs: o.timeoutS * 1000, onConsole: (c) => process.stdout.write(c.toString().replace(/\r\n/g, '\n')) });
+    process.stdout.write(`vm: booting ${probe.host.kernel} under ${kvmUsable() ? 'KVM (else TCG)' : 'TCG emulation'} (root ${o.root}; ${runs.map((r) => `${r.dir} ${r.pattern}`).join(', ')})\n`);
+    // A decoder, so that a character split between two chunks of console output stays whole.
+    const decoder = new StringDecoder('utf8');
+    const onConsole = (c: Buffer) => process.stdout.write(decoder.write(c).replace(/\r\n/g, '\n'));
+    const outcome = await boot({ host: probe.host, initrd, shareDir: share, timeoutMs: o.timeoutS * 1000, onConsole });
 
     const totals: Totals = { passed: 0, failed: 0 };
     let broken = false;
