@@ -1,32 +1,66 @@
 /**
  * npm test: typecheck is run by the npm script; this runs the unit then the integration suites
- * with uvu and prints one closing line "N passed, N failed" over both.
+ * with uvu, then the VM lane (tools/vm/run.ts: test/vm in a QEMU guest) when this machine has QEMU
+ * and a kernel for it, and prints one closing line "N passed, N failed" over all of them.
+ * Arguments pick the lanes: test directories, and `test/vm` for the VM lane.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { findVmHost } from '../tools/vm/host.js';
+import { uvuTotals } from '../tools/vm/totals.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const uvu = path.join(root, 'node_modules/uvu/bin.js');
-const dirs = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/integration'];
+const VM_LANE = 'test/vm';
+const lanes = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/integration', VM_LANE];
 
 let passed = 0;
 let failed = 0;
 let crashed = false;
-for (const dir of dirs) {
+
+/** The VM lane's output is streamed (it runs for minutes) and its closing line parsed. */
+async function runVmLane(): Promise<void> {
+  const probe = findVmHost();
+  if (!probe.ok) {
+    process.stdout.write(`VM lane SKIPPED (its tests were not run and count neither way): ${probe.reason}\n`);
+    return;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tools/vm/run.ts'), '--root', root], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    process.stdout.write(c);
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const m = /^(\d+) passed, (\d+) failed$/.exec(out.trimEnd().split('\n').pop() ?? '');
+  if (!m) {
+    crashed = true;
+    process.stdout.write(`${VM_LANE}: the VM lane did not report totals (exit ${status})\n`);
+    return;
+  }
+  passed += Number(m[1]);
+  failed += Number(m[2]);
+  if (status !== 0 && Number(m[2]) === 0) crashed = true;
+}
+
+for (const dir of lanes) {
   process.stdout.write(`\n== ${dir}\n`);
+  if (path.normalize(dir) === VM_LANE) {
+    await runVmLane();
+    continue;
+  }
   const r = spawnSync(process.execPath, [uvu, '-r', 'tsx', dir], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
-  const total = Number(/Total:\s+(\d+)/.exec(r.stdout)?.[1] ?? NaN);
-  const ok = Number(/Passed:\s+(\d+)/.exec(r.stdout)?.[1] ?? NaN);
-  if (Number.isNaN(total) || Number.isNaN(ok)) {
+  const t = uvuTotals(r.stdout);
+  if (!t) {
     crashed = true;
     process.stdout.write(`${dir}: the runner did not report totals (exit ${r.status})\n`);
     continue;
   }
-  passed += ok;
-  failed += total - ok;
-  if (r.status !== 0 && total === ok) crashed = true;
+  passed += t.passed;
+  failed += t.failed;
+  if (r.status !== 0 && t.failed === 0) crashed = true;
 }
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 || crashed || passed === 0 ? 1 : 0;

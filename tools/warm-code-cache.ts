@@ -91,6 +91,8 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
     tap: [pass('tap', 'ADD', { ...ptpConf, type: 'tap', multiQueue: true }), pass('tap', 'DEL', { ...ptpConf, type: 'tap' }), ...hostLocal],
     tuning: withBridge([pass('tuning', 'ADD', tuning), pass('tuning', 'DEL', tuning)]),
     sbr: withBridge([pass('sbr', 'ADD', sbr), pass('sbr', 'DEL', sbr)]),
+    // Build hosts may lack VRFs: a DEL (no such VRF: success) warms config, netns and link lookups.
+    vrf: withBridge([pass('vrf', 'DEL', { cniVersion: v, name: 'warm', type: 'vrf', vrfname: 'warm-vrf', prevResult })]),
   };
 }
 

@@ -26,6 +26,7 @@ export const PLUGINS: readonly PluginEntry[] = [
   { name: 'sbr', kind: 'meta', summary: 'source-based routing: a routing table and source rules per container address', supportedVersions: ALL, load: () => import('./meta/sbr/index.js').then((m) => m.plugin) },
   { name: 'firewall', kind: 'meta', summary: 'lets container addresses through the host firewall, with optional bridge isolation', supportedVersions: ALL, load: () => import('./meta/firewall/index.js').then((m) => m.plugin) },
   { name: 'flannel', kind: 'meta', summary: "hands the attachment to bridge (or another plugin) with the node's subnet from flanneld's subnet.env", supportedVersions: ALL, load: () => import('./meta/flannel/index.js').then((m) => m.plugin) },
+  { name: 'vrf', kind: 'meta', summary: 'puts the container interface into a VRF (its own routing table) in the container namespace', supportedVersions: ALL, load: () => import('./meta/vrf/index.js').then((m) => m.plugin) },
 ];
 
 export function findPlugin(name: string): PluginEntry | undefined {

@@ -1,8 +1,10 @@
 /**
- * bridge VLANs against the kernel: access VLAN, trunks, preserveDefaultVlan, VLAN gateway.
+ * bridge VLANs against the host kernel: access VLAN, trunks, preserveDefaultVlan, VLAN gateway.
  * Kernels built without CONFIG_BRIDGE_VLAN_FILTERING (like these test machines) refuse
  * `vlan_filtering 1` with EOPNOTSUPP: there each test checks instead that ADD fails cleanly
- * (clear message, no veth, no reservation) rather than pretending VLANs work. The plugin (and the
+ * (clear message, no veth, no reservation) rather than pretending VLANs work. The VLAN behaviour
+ * itself (ports' VLANs, traffic within and across VLANs, trunks, DEL) is tested on a kernel that
+ * has it, in the VM lane: test/vm/bridge-vlan.test.ts (`npm run test:vm`). The plugin (and the
  * kernel probe) run inside private namespaces; the last test checks that the real host was left
  * alone.
  */
@@ -19,7 +21,7 @@ t.before(async (ctx) => {
   await realHost.take();
   ctx.bin = new CniBinDir();
   ctx.vlans = kernelHasVlanFiltering();
-  if (!ctx.vlans) console.log('bridge-vlan: kernel without CONFIG_BRIDGE_VLAN_FILTERING; checking clean failures only');
+  if (!ctx.vlans) console.log('bridge-vlan: this kernel has no CONFIG_BRIDGE_VLAN_FILTERING: checking clean failures only; VLAN filtering itself runs in the VM lane (test/vm/bridge-vlan.test.ts)');
 });
 
 /** Probed in a scratch namespace: the bridge goes with it. */

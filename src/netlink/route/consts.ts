@@ -99,6 +99,8 @@ export const IPVLAN_MODE = { l2: 0, l3: 1, l3s: 2 } as const;
 
 export const IFLA_VLAN_ID = 1;
 
+export const IFLA_VRF_TABLE = 1;
+
 export const IFLA_VXLAN = {
   ID: 1,
   GROUP: 2,

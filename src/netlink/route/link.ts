@@ -6,7 +6,7 @@ import { AttrWriter, Attrs } from '../codec/attr.js';
 import { formatMac, parseMac } from '../codec/mac.js';
 import { decodeIfInfoMsg, encodeIfInfoMsg, IFINFOMSG_LEN } from '../codec/structs.js';
 import type { NetlinkRequest } from '../transport.js';
-import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, IFLA_IPVLAN_MODE, IFLA_MACVLAN_MODE, IFLA_VLAN_ID, IPVLAN_MODE, MACVLAN_MODE, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
+import { AF_UNSPEC, IFF, IFLA, IFLA_BR, IFLA_BRPORT, IFLA_INFO, IFLA_IPVLAN_MODE, IFLA_VRF_TABLE, IFLA_MACVLAN_MODE, IFLA_VLAN_ID, IPVLAN_MODE, MACVLAN_MODE, OPER_STATES, RTEXT_FILTER, RTM } from './consts.js';
 import type { IpvlanMode, Link, MacvlanMode } from './types.js';
 
 /** Kernel limit for interface names (IFNAMSIZ - 1 bytes). */
@@ -40,6 +40,7 @@ const nameOf = <T extends string>(table: Record<T, number>, v: number | undefine
 
 /** The kind-specific facts CHECK compares: macvlan/ipvlan mode, VLAN id. */
 function parseKindData(link: Link, kind: string, data: Attrs | undefined): void {
+  if (kind === 'vrf') link.vrf = { table: data?.u32(IFLA_VRF_TABLE) ?? 0 };
   if (!data) return;
   if (kind === 'macvlan' || kind === 'macvtap') {
     const mode = nameOf<MacvlanMode>(MACVLAN_MODE, data.u32(IFLA_MACVLAN_MODE));

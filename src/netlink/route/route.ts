@@ -42,6 +42,7 @@ export function parseRoute(payload: Buffer): (RouteInfo & { flags: number }) | u
   if (mtu !== undefined) r.mtu = mtu;
   const advmss = metrics?.u32(RTAX.ADVMSS);
   if (advmss !== undefined) r.advmss = advmss;
+  if (hdr.flags & RTNH_F_ONLINK) r.onlink = true;
   return r;
 }
 

@@ -32,6 +32,8 @@ export interface Link {
   ipvlanMode?: IpvlanMode;
   /** 802.1Q id of a vlan link (IFLA_INFO_DATA). */
   vlanId?: number;
+  /** Present when the link is a VRF (IFLA_INFO_DATA): its routing table. */
+  vrf?: { table: number };
 }
 
 export type MacvlanMode = 'private' | 'vepa' | 'bridge' | 'passthru' | 'source';
@@ -44,7 +46,8 @@ export type LinkSpec =
   | { kind: 'vxlan'; name: string; vni: number; port?: number; local?: string; group?: string; parentIndex?: number; learning?: boolean; mtu?: number }
   | { kind: 'ifb' | 'dummy'; name: string; mtu?: number; txQLen?: number; mac?: string; nsFd?: number }
   | { kind: 'ipvlan'; name: string; parentIndex: number; mode: IpvlanMode; mtu?: number; nsFd?: number }
-  | { kind: 'vlan'; name: string; parentIndex: number; vlanId: number; mtu?: number; nsFd?: number };
+  | { kind: 'vlan'; name: string; parentIndex: number; vlanId: number; mtu?: number; nsFd?: number }
+  | { kind: 'vrf'; name: string; table: number };
 
 export type LinkKind = LinkSpec['kind'];
 
@@ -98,6 +101,8 @@ export interface RouteInfo extends Required<Pick<RouteSpec, 'dst' | 'table' | 's
   priority?: number;
   mtu?: number;
   advmss?: number;
+  /** RTNH_F_ONLINK: the gateway is used as if on the link, whatever its subnet. */
+  onlink?: boolean;
   family: IpFamily;
 }
 

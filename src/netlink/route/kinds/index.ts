@@ -6,6 +6,7 @@ import { writeIpvlanData } from './ipvlan.js';
 import { writeMacvlanData } from './macvlan.js';
 import { writeVethData } from './veth.js';
 import { writeVlanData } from './vlan.js';
+import { writeVrfData } from './vrf.js';
 import { writeVxlanData } from './vxlan.js';
 
 export const KIND_DATA: { [K in LinkKind]: WriteKindData<K> | null } = {
@@ -15,6 +16,7 @@ export const KIND_DATA: { [K in LinkKind]: WriteKindData<K> | null } = {
   vxlan: writeVxlanData,
   ipvlan: writeIpvlanData,
   vlan: writeVlanData,
+  vrf: writeVrfData,
   ifb: null,
   dummy: null,
 };
