@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { CNIConfig, listNetworks, loadNetworkList, networkConfFromBytes, type NetworkConfigList, type RuntimeConf } from '../runtime/index.js';
+import { CNIConfig, listNetworks, loadNetworkList, networkConfFromBytes, type Exec, type NetworkConfigList, type RuntimeConf } from '../runtime/index.js';
 import { createNamedNetns, deleteNamedNetns, withNetns } from '../lib/ns/index.js';
 import { DEFAULT_CONFLIST } from './default-network.js';
 import { makePrivatePluginDir, type PluginDir } from './plugin-dir.js';
@@ -22,6 +22,8 @@ export interface RunOptions {
   cacheDir?: string;
   executable: string;
   verbose?: boolean;
+  /** How plugins run (the CLI passes one that runs our own plugins in-process); default: child processes. */
+  exec?: Exec;
   stderr: (s: string) => void;
 }
 
@@ -50,7 +52,7 @@ export async function runInNewNetns(o: RunOptions): Promise<number> {
   const id = `cni-run-${randomBytes(6).toString('hex')}`;
   let pluginDir: PluginDir | undefined;
   const cniPath = o.cniPath ?? [(pluginDir = makePrivatePluginDir(o.executable)).dir];
-  const cni = new CNIConfig({ path: cniPath, cacheDir: o.cacheDir });
+  const cni = new CNIConfig({ path: cniPath, cacheDir: o.cacheDir, exec: o.exec });
   const nsPath = createNamedNetns(id);
   const attached: { list: NetworkConfigList; rt: RuntimeConf }[] = [];
   let stopping = false;
