@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { CNIConfig, listNetworks, loadNetworkList, networkConfFromBytes, type Exec, type NetworkConfigList, type RuntimeConf } from '../runtime/index.js';
 import { createNamedNetns, deleteNamedNetns, withNetns } from '../lib/ns/index.js';
-import { DEFAULT_CONFLIST } from './default-network.js';
+import { DEFAULT_CONFLIST, DEFAULT_NETWORK_NAME } from './default-network.js';
 import { makePrivatePluginDir, type PluginDir } from './plugin-dir.js';
 import { formatResultSummary } from '../cli/commands/exec/summary.js';
 
@@ -91,8 +91,23 @@ export async function runInNewNetns(o: RunOptions): Promise<number> {
       }
     }
     deleteNamedNetns(id);
+    if (attached.some(({ list }) => list.name === DEFAULT_NETWORK_NAME)) await dropUnusedMasquerade(o.stderr);
     pluginDir?.[Symbol.dispose]();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * After the default network's last DEL, its masquerading leaves nothing behind: each DEL removed
+ * its container's rule; the shared nftables table goes too once no attachment (of any network)
+ * has a rule in it. (iptables masquerading keeps no shared state: each DEL removed its chain.)
+ */
+async function dropUnusedMasquerade(stderr: (s: string) => void): Promise<void> {
+  try {
+    const { removeMasqTableIfUnused } = await import('../lib/ipmasq/nftables-backend.js');
+    removeMasqTableIfUnused();
+  } catch (err) {
+    stderr(`cni run: could not remove the unused masquerade table: ${(err as Error).message}\n`);
   }
 }

@@ -21,7 +21,7 @@ function entry(name: string, add: PluginDefinition['add']): PluginEntry {
 }
 
 const conf = Buffer.from(JSON.stringify({ cniVersion: '1.0.0', name: 'guard', type: 'guard' }));
-const env = (extra: Record<string, string> = {}) => ({ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_NETNS: '/run/netns/x', CNI_IFNAME: 'eth0', CNI_PATH: '/nonexistent', ...extra });
+const env = (extra: Record<string, string> = {}): Record<string, string> => ({ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_NETNS: '/run/netns/x', CNI_IFNAME: 'eth0', CNI_PATH: '/nonexistent', ...extra });
 
 test('a plugin that fails inside a container netns without leaving it: the thread is moved back, the error reported as usual', async () => {
   const name = `guard-${uniqueSuffix()}`;
@@ -73,7 +73,7 @@ test('the environment of one run does not leak into the next one, nor into proce
   assert.is(seen[1]!.CNI_ARGS, undefined, 'CNI_ARGS of the first run is not in the second');
   assert.is(seen[1]!.CNI_LEAK, undefined, 'what the first plugin wrote into its env is gone');
   assert.is(seen[1]!.CNI_CONTAINERID, 'second');
-  assert.is(first.CNI_LEAK, undefined, "the caller's env object is untouched");
+  assert.is((first as Record<string, string | undefined>).CNI_LEAK, undefined, "the caller's env object is untouched");
   assert.equal({ ...process.env }, before, 'process.env untouched');
 });
 
