@@ -58,7 +58,18 @@ async function versionLines(): Promise<Record<string, string>> {
  * ignored). Each one measured in the pod-wave bench (bench/wave.ts); see the commit that added it.
  * CNI_BUILD_EXEC_ARGV (space-separated) replaces the list, to measure candidates.
  */
-const EXEC_ARGV: string[] = process.env.CNI_BUILD_EXEC_ARGV !== undefined ? process.env.CNI_BUILD_EXEC_ARGV.split(' ').filter(Boolean) : [];
+const EXEC_ARGV: string[] = process.env.CNI_BUILD_EXEC_ARGV !== undefined
+  ? process.env.CNI_BUILD_EXEC_ARGV.split(' ').filter(Boolean)
+  : [
+      // One V8 platform worker instead of four: a plugin lives ~30 ms and never needs them, and on
+      // a node starting a pod wave they only compete for the cores. 6 -> 3 threads started per
+      // process; loopback ADD 111.6M -> 109.2M instructions (callgrind, min of 2); same peak RSS.
+      // A Node option, not a V8 flag: Node's built-in code cache and ours stay valid.
+      // Measured and left out: --single-threaded (+7.8M instructions: V8 flag hash change),
+      // --single-threaded-gc (no gain over this), --max-semi-space-size=1 (+10M on bare node),
+      // UV_THREADPOOL_SIZE (no plugin verb ever starts libuv's pool: same thread count as VERSION).
+      '--v8-pool-size=1',
+    ];
 
 /** Bundle src/main.ts; `pluginsOnly` drops the CLI (and yargs with it) by constant folding. */
 async function bundleEntry(outfile: string, pluginsOnly: boolean): Promise<void> {
