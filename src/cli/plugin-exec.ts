@@ -5,8 +5,12 @@
  * containerd or CRI-O would (to debug what a runtime sees). The registry is injected here: the
  * runtime library itself never imports the plugins.
  */
-import { RawExec, type Exec } from '../runtime/index.js';
+import * as path from 'node:path';
+import { RawExec, type Exec, type InProcessRunner } from '../runtime/index.js';
 import { findPlugin } from '../plugins/registry.js';
+import { runInProcess } from '../invoke/in-process.js';
+import { isThisExecutable } from '../invoke/own.js';
+import type { PluginLookup } from '../skel/types.js';
 
 export const IN_PROCESS_ENV = 'CNI_IN_PROCESS';
 
@@ -17,8 +21,19 @@ export function inProcessWanted(option: boolean | undefined, env: NodeJS.Process
   return !['0', 'false', 'no', 'off'].includes(v);
 }
 
+/**
+ * A plugin file that is this executable, under a name the registry serves (the basename: what a
+ * child would dispatch on), runs in-process; anything else is started. The seams are for tests.
+ */
+export function ownPluginRunner(plugins: PluginLookup = findPlugin, isOwn: (file: string) => boolean = isThisExecutable): InProcessRunner {
+  return (file) => {
+    const entry = isOwn(file) ? plugins(path.basename(file)) : undefined;
+    return entry && ((stdin, env) => runInProcess(entry, stdin, env, plugins));
+  };
+}
+
 export function pluginExec(inProcess: boolean): Exec {
-  return new RawExec(inProcess ? { plugins: findPlugin } : {});
+  return new RawExec(inProcess ? { inProcess: ownPluginRunner() } : {});
 }
 
 /** The yargs option both commands carry (`--no-in-process` turns it off). */

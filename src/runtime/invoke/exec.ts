@@ -1,19 +1,16 @@
 /**
  * Running a plugin binary: the Exec seam (tests inject a fake) and RawExec, which spawns the
  * plugin as a child process, feeds the request on stdin and turns a failure into the plugin's
- * typed error (pkg/invoke RawExec). Given the plugins this executable serves (injected by the
- * CLI: the runtime library never imports the registry), RawExec runs a plugin found in CNI_PATH
- * that is this very executable in this process instead (src/invoke), with the same stdin,
- * environment and output interpretation, so results, errors, logs and the cache are the same.
+ * typed error (pkg/invoke RawExec). Given an in-process runner (injected by the CLI, which runs
+ * this executable's own plugins in-process through src/invoke: the runtime library never imports
+ * the plugins), RawExec runs a plugin the runner takes in this process instead, with the same
+ * stdin, environment and output interpretation, so results, errors, logs and the cache are the same.
  */
-import * as path from 'node:path';
 import { ErrorCode } from '../../spec/errors.js';
 import { PluginExecError } from '../errors.js';
 import { findInPath } from './find.js';
 import { spawnPlugin } from '../../invoke/spawn.js';
-import { isThisExecutable } from '../../invoke/own.js';
 import type { PluginOutcome } from '../../invoke/types.js';
-import type { PluginEntry, PluginLookup } from '../../skel/types.js';
 
 export interface Exec {
   /** Run the plugin; resolve with its stdout, reject with a PluginExecError when it fails. */
@@ -27,6 +24,12 @@ export type ProcessOutcome = PluginOutcome;
 /** Runs a process once; rejects only when it could not be started (ENOENT, ETXTBSY, ...). */
 export type RunProcess = (file: string, stdin: Buffer, env: Record<string, string>) => Promise<ProcessOutcome>;
 
+/**
+ * For a plugin file, a way to run it in this process with the outcome a child would have had, or
+ * undefined when it must be started as a process.
+ */
+export type InProcessRunner = (pluginPath: string) => ((stdin: Buffer, env: Record<string, string>) => Promise<ProcessOutcome>) | undefined;
+
 export interface RawExecOptions {
   /** Where a successful plugin's stderr is copied (default process.stderr; null drops it). */
   stderr?: NodeJS.WritableStream | null;
@@ -36,13 +39,8 @@ export interface RawExecOptions {
   maxRetries?: number;
   /** Test seam: how one attempt runs. */
   run?: RunProcess;
-  /**
-   * The plugins this executable serves: a plugin whose file is this executable runs in-process.
-   * Absent: every plugin runs as a child process (exactly what a runtime sees).
-   */
-  plugins?: PluginLookup;
-  /** Test seam: whether a plugin file is this executable (default: same file, inside the SEA). */
-  isOwn?: (file: string) => boolean;
+  /** Runs the plugins it takes in this process. Absent: every plugin is a child process (what a runtime sees). */
+  inProcess?: InProcessRunner;
 }
 
 export class RawExec implements Exec {
@@ -50,33 +48,22 @@ export class RawExec implements Exec {
   private readonly retryDelayMs: number;
   private readonly maxRetries: number;
   private readonly run: RunProcess;
-  private readonly plugins: PluginLookup | undefined;
-  private readonly isOwn: (file: string) => boolean;
+  private readonly inProcess: InProcessRunner | undefined;
 
   constructor(opts: RawExecOptions = {}) {
     this.stderrSink = opts.stderr === undefined ? process.stderr : opts.stderr;
     this.retryDelayMs = opts.retryDelayMs ?? 1000;
     this.maxRetries = opts.maxRetries ?? 5;
     this.run = opts.run ?? runProcess;
-    this.plugins = opts.plugins;
-    this.isOwn = opts.isOwn ?? isThisExecutable;
-  }
-
-  /**
-   * Our registry entry when `pluginPath` is this executable and its name (the basename, which a
-   * child would dispatch on) is one of our plugins; else undefined (run it as a process).
-   */
-  ownPlugin(pluginPath: string): PluginEntry | undefined {
-    if (!this.plugins || !this.isOwn(pluginPath)) return undefined;
-    return this.plugins(path.basename(pluginPath));
+    this.inProcess = opts.inProcess;
   }
 
   async execPlugin(pluginPath: string, stdin: Buffer, env: Record<string, string>): Promise<Buffer> {
-    const own = this.ownPlugin(pluginPath);
+    const own = this.inProcess?.(pluginPath);
     for (let attempt = 0; ; attempt++) {
       let out: ProcessOutcome;
       try {
-        out = own ? await this.runOwn(own, stdin, env) : await this.run(pluginPath, stdin, env);
+        out = own ? await own(stdin, env) : await this.run(pluginPath, stdin, env);
       } catch (err) {
         // The binary may be being replaced right now (an upgrade): wait and try again.
         if ((err as NodeJS.ErrnoException).code === 'ETXTBSY' && attempt < this.maxRetries) {
@@ -95,12 +82,6 @@ export class RawExec implements Exec {
 
   findInPath(plugin: string, paths: readonly string[]): Promise<string> {
     return findInPath(plugin, paths);
-  }
-
-  /** Loaded only when used: the skel and the plugin come with it. */
-  private async runOwn(entry: PluginEntry, stdin: Buffer, env: Record<string, string>): Promise<ProcessOutcome> {
-    const { runInProcess } = await import('../../invoke/in-process.js');
-    return runInProcess(entry, stdin, env, this.plugins);
   }
 }
 
