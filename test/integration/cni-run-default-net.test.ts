@@ -28,11 +28,33 @@ function masqState(fx: HostNsFixture): string {
   return [...nat, ...nft].join('\n');
 }
 
-test('default network: default route, the host reached, a peer beyond it reached masqueraded; rules gone after the run, bridge kept', () => {
+/** A scratch host with no network configuration: `cni run` there uses the embedded default network. */
+function defaultNetWorld() {
   const fx = new HostNsFixture();
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-run-empty-'));
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-run-cache-'));
   const hadDataDir = fs.existsSync(DEFAULT_DATA_DIR);
+  return {
+    fx,
+    /** `cni run -- sh -c SCRIPT` inside the scratch host. */
+    run: (script: string) =>
+      spawnSync('ip', ['netns', 'exec', fx.host.name, CNI_BINARY, 'run', '--cache-dir', cache, '--', 'sh', '-c', script], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', NETCONFPATH: empty },
+        timeout: 120_000,
+      }),
+    cleanup() {
+      fx.cleanup(); // the host namespace, the bridge and the peer with it
+      if (!hadDataDir) fs.rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true });
+      fs.rmSync(empty, { recursive: true, force: true });
+      fs.rmSync(cache, { recursive: true, force: true });
+    },
+  };
+}
+
+test('default network: default route, the host reached, a peer beyond it reached masqueraded; rules gone after the run, bridge kept', () => {
+  const w = defaultNetWorld();
+  const { fx } = w;
   try {
     const peer = fx.peer();
     const script = [
@@ -40,11 +62,7 @@ test('default network: default route, the host reached, a peer beyond it reached
       `ping -c 1 -W 3 ${peer.hostV4} >/dev/null && echo HOST-OK`,
       `ping -c 1 -W 3 ${peer.peerV4} >/dev/null && echo PEER-OK`,
     ].join('; ');
-    const r = spawnSync('ip', ['netns', 'exec', fx.host.name, CNI_BINARY, 'run', '--cache-dir', cache, '--', 'sh', '-c', script], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', NETCONFPATH: empty },
-      timeout: 120_000,
-    });
+    const r = w.run(script);
     assert.is(r.status, 0, r.stdout + r.stderr);
     const [routeJson, ...rest] = r.stdout.trim().split('\n');
     const routes = JSON.parse(routeJson!) as { dst: string; gateway: string; dev: string }[];
@@ -58,26 +76,17 @@ test('default network: default route, the host reached, a peer beyond it reached
     assert.ok(linkExists(DEFAULT_BRIDGE, fx.host.name), 'the bridge stays, like docker0');
     assert.is(masqState(fx), '', 'no masquerade rule left after the last DEL');
   } finally {
-    fx.cleanup(); // the host namespace, the bridge and the peer with it
-    if (!hadDataDir) fs.rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true });
-    fs.rmSync(empty, { recursive: true, force: true });
-    fs.rmSync(cache, { recursive: true, force: true });
+    w.cleanup();
   }
 });
 
 test('masquerade is in place while the command runs (and matches the container address)', () => {
-  const fx = new HostNsFixture();
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-run-empty-'));
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-run-cache-'));
-  const hadDataDir = fs.existsSync(DEFAULT_DATA_DIR);
+  const w = defaultNetWorld();
+  const { fx } = w;
   try {
     // The command itself looks at the host namespace's rules (it runs with cni's privileges).
     const script = `ip -4 -o addr show eth0; ip netns exec ${fx.host.name} iptables-save -t nat; ip netns exec ${fx.host.name} nft list ruleset`;
-    const r = spawnSync('ip', ['netns', 'exec', fx.host.name, CNI_BINARY, 'run', '--cache-dir', cache, '--', 'sh', '-c', script], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', NETCONFPATH: empty },
-      timeout: 120_000,
-    });
+    const r = w.run(script);
     assert.is(r.status, 0, r.stdout + r.stderr);
     const addr = /inet (10\.222\.0\.\d+)\//.exec(r.stdout)?.[1];
     assert.ok(addr, r.stdout);
@@ -85,10 +94,7 @@ test('masquerade is in place while the command runs (and matches the container a
     assert.match(r.stdout, /MASQUERADE|masquerade/);
     assert.is(masqState(fx), '', 'gone after the run');
   } finally {
-    fx.cleanup();
-    if (!hadDataDir) fs.rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true });
-    fs.rmSync(empty, { recursive: true, force: true });
-    fs.rmSync(cache, { recursive: true, force: true });
+    w.cleanup();
   }
 });
 
