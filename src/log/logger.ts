@@ -24,13 +24,18 @@ export interface LoggerOptions {
   level?: string;
   file?: string;
   bindings?: Record<string, unknown>;
+  /**
+   * Where stderr lines go (default: fd 2). A plugin logs through its own stderr, so that a plugin
+   * run in-process logs exactly where its child process would have.
+   */
+  stderr?: (s: string) => void;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const levelName = (opts.level && opts.level in LEVELS ? opts.level : 'warn') as Level | 'silent';
   const threshold = LEVELS[levelName];
   let real: PinoLogger | undefined;
-  const get = (): PinoLogger => (real ??= loadPino({ level: levelName, file: opts.file, bindings: opts.bindings ?? {} }));
+  const get = (): PinoLogger => (real ??= loadPino({ level: levelName, file: opts.file, bindings: opts.bindings ?? {}, stderr: opts.stderr }));
   const make = (extra: Record<string, unknown>): Logger => {
     const emit = (level: Level) => (obj: object | string, msg?: string) => {
       if (LEVELS[level] < threshold) return;
@@ -47,6 +52,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   return make({});
 }
 
-export function loggerFromEnv(env: Record<string, string | undefined>, bindings?: Record<string, unknown>): Logger {
-  return createLogger({ level: env.CNI_LOG_LEVEL, file: env.CNI_LOG_FILE || undefined, bindings });
+export function loggerFromEnv(env: Record<string, string | undefined>, bindings?: Record<string, unknown>, stderr?: (s: string) => void): Logger {
+  return createLogger({ level: env.CNI_LOG_LEVEL, file: env.CNI_LOG_FILE || undefined, bindings, stderr });
 }

@@ -1,7 +1,10 @@
 /**
- * The network `cni run` uses when the host has no configuration: a bridge with host-local
- * addresses on a private range, plus loopback. No default route and no masquerade: the
- * container reaches the host (its gateway) and other `cni run` containers, nothing beyond.
+ * The network `cni run` uses when the host has no configuration, as the CNI project's
+ * priv-net-run example sets it up: a bridge with host-local addresses on a private range, the
+ * bridge as the default gateway, and the container's traffic masqueraded behind the host's
+ * addresses, so `cni run -- ping <an address the host reaches>` and outbound traffic work on a
+ * fresh machine; plus loopback. Each DEL removes its container's masquerade rules (and the route
+ * goes with the container's namespace); the bridge stays, like docker0.
  */
 export const DEFAULT_NETWORK_NAME = 'cni-run';
 export const DEFAULT_BRIDGE = 'cni-run0';
@@ -15,7 +18,8 @@ export const DEFAULT_CONFLIST = {
       type: 'bridge',
       bridge: DEFAULT_BRIDGE,
       isGateway: true,
-      ipam: { type: 'host-local', ranges: [[{ subnet: DEFAULT_SUBNET }]] },
+      ipMasq: true,
+      ipam: { type: 'host-local', ranges: [[{ subnet: DEFAULT_SUBNET }]], routes: [{ dst: '0.0.0.0/0' }] },
     },
     { type: 'loopback' },
   ],

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { CNIConfig, listNetworks, loadNetworkList, networkConfFromBytes, type NetworkConfigList, type RuntimeConf } from '../runtime/index.js';
+import { CNIConfig, listNetworks, loadNetworkList, networkConfFromBytes, type Exec, type NetworkConfigList, type RuntimeConf } from '../runtime/index.js';
 import { createNamedNetns, deleteNamedNetns, withNetns } from '../lib/ns/index.js';
-import { DEFAULT_CONFLIST } from './default-network.js';
+import { DEFAULT_CONFLIST, DEFAULT_NETWORK_NAME } from './default-network.js';
 import { makePrivatePluginDir, type PluginDir } from './plugin-dir.js';
 import { formatResultSummary } from '../cli/commands/exec/summary.js';
 
@@ -22,6 +22,8 @@ export interface RunOptions {
   cacheDir?: string;
   executable: string;
   verbose?: boolean;
+  /** How plugins run (the CLI passes one that runs our own plugins in-process); default: child processes. */
+  exec?: Exec;
   stderr: (s: string) => void;
 }
 
@@ -50,7 +52,7 @@ export async function runInNewNetns(o: RunOptions): Promise<number> {
   const id = `cni-run-${randomBytes(6).toString('hex')}`;
   let pluginDir: PluginDir | undefined;
   const cniPath = o.cniPath ?? [(pluginDir = makePrivatePluginDir(o.executable)).dir];
-  const cni = new CNIConfig({ path: cniPath, cacheDir: o.cacheDir });
+  const cni = new CNIConfig({ path: cniPath, cacheDir: o.cacheDir, exec: o.exec });
   const nsPath = createNamedNetns(id);
   const attached: { list: NetworkConfigList; rt: RuntimeConf }[] = [];
   let stopping = false;
@@ -89,8 +91,23 @@ export async function runInNewNetns(o: RunOptions): Promise<number> {
       }
     }
     deleteNamedNetns(id);
+    if (attached.some(({ list }) => list.name === DEFAULT_NETWORK_NAME)) await dropUnusedMasquerade(o.stderr);
     pluginDir?.[Symbol.dispose]();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * After the default network's last DEL, its masquerading leaves nothing behind: each DEL removed
+ * its container's rule; the shared nftables table goes too once no attachment (of any network)
+ * has a rule in it. (iptables masquerading keeps no shared state: each DEL removed its chain.)
+ */
+async function dropUnusedMasquerade(stderr: (s: string) => void): Promise<void> {
+  try {
+    const { removeMasqTableIfUnused } = await import('../lib/ipmasq/nftables-backend.js');
+    removeMasqTableIfUnused();
+  } catch (err) {
+    stderr(`cni run: could not remove the unused masquerade table: ${(err as Error).message}\n`);
   }
 }

@@ -10,7 +10,7 @@ export { CNIConfig, type CNIConfigOptions } from './cni-config.js';
 export { DEFAULT_CONF_DIR, confFiles, listNetworks, loadNetworkList, networkConfFromFile, confListFromFile, type NetworkFileEntry } from './conf/load.js';
 export { confListFromConf, networkConfFromBytes, pluginConfFromBytes } from './conf/parse.js';
 export { CACHE_KIND_V1, DEFAULT_CACHE_DIR, ResultCache, decodeCacheEntry, encodeCacheEntry, type CacheEntry, type CachedResult } from './cache.js';
-export { RawExec, runProcess, type Exec, type ProcessOutcome, type RawExecOptions, type RunProcess } from './invoke/exec.js';
+export { RawExec, runProcess, type Exec, type InProcessRunner, type ProcessOutcome, type RawExecOptions, type RunProcess } from './invoke/exec.js';
 export { findInPath } from './invoke/find.js';
 export { pluginEnv, type Env, type InvokeArgs, type Verb } from './invoke/env.js';
 export { decodeVersionInfo } from './invoke/version-info.js';

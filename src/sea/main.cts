@@ -3,6 +3,7 @@
 // per plugin ("cni.cache.<name>"), else the top-level-only "cni.cache", so the functions a plugin
 // start executes arrive compiled. Node's own SEA code cache holds only the top-level code. A cache
 // V8 rejects (other V8, other flags) only costs the compile it would have saved.
+import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import * as sea from 'node:sea';
 import { WRAPPER_HEAD, WRAPPER_TAIL, SCRIPT_FILENAME } from './wrapper.cjs';
@@ -22,12 +23,38 @@ function rawAsset(key: string): Buffer | undefined {
   }
 }
 
-// A plugin start runs the plugins-only bundle with that plugin's cache; anything else the whole one.
-const pluginCache = rawAsset(`cni.cache.${invokedPlugin()}`);
-const bundle = pluginCache ? 'plugins.js' : 'cni.js';
-const cachedData = pluginCache ?? rawAsset('cni.cache');
-// getRawAsset: a view of the executable's own mapped bytes, no copy (the bundles are ASCII).
-const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset(bundle)).toString('latin1') + WRAPPER_TAIL;
-const script = new vm.Script(source, { filename: SCRIPT_FILENAME, cachedData });
-const fn = script.runInThisContext() as (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
-fn(module.exports, require, module, SCRIPT_FILENAME, '.');
+/**
+ * VERSION needs only its one line, made at build time from the registry exactly as skel prints it
+ * (asset "cni.versions"): printed here, without compiling or running the bundle. podman runs
+ * VERSION on every plugin of every network on each command.
+ */
+function answerVersion(plugin: string): boolean {
+  if (process.env.CNI_COMMAND !== 'VERSION') return false;
+  const raw = rawAsset('cni.versions');
+  const line = raw && (JSON.parse(raw.toString('latin1')) as Record<string, string | undefined>)[plugin];
+  if (!line) return false;
+  const out = Buffer.from(line, 'latin1');
+  for (let off = 0; off < out.length; ) {
+    try {
+      off += fs.writeSync(1, out, off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err; // a non-blocking pipe that is full: try again
+    }
+  }
+  return true;
+}
+
+if (!answerVersion(invokedPlugin())) run();
+
+/** The bundle, with the invoked plugin's code cache. */
+function run(): void {
+  // A plugin start runs the plugins-only bundle with that plugin's cache; anything else the whole one.
+  const pluginCache = rawAsset(`cni.cache.${invokedPlugin()}`);
+  const bundle = pluginCache ? 'plugins.js' : 'cni.js';
+  const cachedData = pluginCache ?? rawAsset('cni.cache');
+  // getRawAsset: a view of the executable's own mapped bytes, no copy (the bundles are ASCII).
+  const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset(bundle)).toString('latin1') + WRAPPER_TAIL;
+  const script = new vm.Script(source, { filename: SCRIPT_FILENAME, cachedData });
+  const fn = script.runInThisContext() as (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
+  fn(module.exports, require, module, SCRIPT_FILENAME, '.');
+}

@@ -92,7 +92,7 @@ export async function delegateGc(type: string, stdin: Buffer | string, ctx: Plug
 export async function delegate(command: DelegateCommand, type: string, stdin: Buffer, ctx: PluginContext, opts: DelegateOptions = {}): Promise<string> {
   const found = findInPath(type, ctx.args.path);
   const env = childEnv(ctx.env, command);
-  const write = opts.stderr ?? ((s: string) => void process.stderr.write(s));
+  const write = opts.stderr ?? ctx.stderr ?? ((s: string) => void process.stderr.write(s));
   const sink: StderrSink = (b) => write(b.toString('utf8'));
   const own = opts.inProcessRunner ? undefined : ownEntry(type, found, ctx);
   ctx.log.debug({ delegate: type, command, path: found, inProcess: own !== undefined || opts.inProcessRunner !== undefined }, 'delegating');

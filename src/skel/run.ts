@@ -47,7 +47,7 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
   let confVersion: string | undefined;
   try {
     const env = readEnv(io.env);
-    log = loggerFromEnv(io.env, { plugin: entry.name, command: env.command, ...(env.containerId ? { containerId: env.containerId } : {}) });
+    log = loggerFromEnv(io.env, { plugin: entry.name, command: env.command, ...(env.containerId ? { containerId: env.containerId } : {}) }, io.stderr);
     const args: CmdArgs = { ...env, stdin: readStdin(io) };
     const conf = decodeConfig(args.stdin);
     confVersion = conf.cniVersion;
@@ -55,7 +55,7 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
     if (conf.prevResult !== undefined && conf.prevResult !== null) {
       conf.prevResult = parseResult(conf.prevResult, conf.cniVersion, { label: 'prevResult' });
     }
-    const ctx: PluginContext = { args, env: io.env, log, ...(plugins ? { plugins } : {}) };
+    const ctx: PluginContext = { args, env: io.env, log, stderr: io.stderr, ...(plugins ? { plugins } : {}) };
     const plugin = await entry.load();
     const out = await dispatch(plugin, plugin.parseConfig(conf, ctx), ctx);
     if (out !== undefined) io.stdout(`${out}\n`);
@@ -63,7 +63,7 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
     return 0;
   } catch (err) {
     const e = asCniError(err);
-    log ??= loggerFromEnv(io.env, { plugin: entry.name, command: rawCommand });
+    log ??= loggerFromEnv(io.env, { plugin: entry.name, command: rawCommand }, io.stderr);
     const fields = { code: e.code, err };
     if (e.code === ErrorCode.Internal) log.error(fields, e.message);
     else log.warn(fields, e.message);

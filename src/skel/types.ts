@@ -28,6 +28,11 @@ export interface PluginContext {
    * runs in-process (src/invoke). Absent: delegates always run as child processes.
    */
   plugins?: PluginLookup;
+  /**
+   * The plugin's own stderr (the process's fd 2, or what an in-process run captures): where its
+   * delegates' stderr goes. Absent: process.stderr.
+   */
+  stderr?: (s: string) => void;
 }
 
 export type PluginKind = 'main' | 'ipam' | 'meta';

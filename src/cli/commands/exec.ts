@@ -6,6 +6,7 @@
 import type { CommandModule } from 'yargs';
 import { errorText, findCniError } from '../../runtime/index.js';
 import { EXEC_ACTIONS, runExec, type ExecAction } from './exec/run.js';
+import { IN_PROCESS_OPTION, inProcessWanted, pluginExec } from '../plugin-exec.js';
 
 interface ExecArgs {
   action: ExecAction;
@@ -20,6 +21,7 @@ interface ExecArgs {
   'cni-path'?: string;
   'cache-dir'?: string;
   valid?: string[];
+  'in-process'?: boolean;
 }
 
 export const execCommand: CommandModule<object, ExecArgs> = {
@@ -39,6 +41,7 @@ export const execCommand: CommandModule<object, ExecArgs> = {
       .option('cni-path', { type: 'string', describe: 'plugin directories, colon-separated [env CNI_PATH]' })
       .option('cache-dir', { type: 'string', describe: 'result cache directory [default /var/lib/cni]' })
       .option('valid', { type: 'string', array: true, describe: 'gc: attachment still in use, CONTAINERID:IFNAME (repeatable)' })
+      .option('in-process', IN_PROCESS_OPTION)
       .example('$0 exec add mynet /var/run/netns/test', 'attach the namespace to network "mynet"')
       .example('$0 exec list', 'show the networks in the configuration directory'),
   handler: async (argv) => {
@@ -56,7 +59,7 @@ export const execCommand: CommandModule<object, ExecArgs> = {
         cniPath: argv['cni-path'],
         cacheDir: argv['cache-dir'],
         valid: argv.valid,
-      });
+      }, { exec: pluginExec(inProcessWanted(argv['in-process'], process.env)) });
       process.stdout.write(out);
     } catch (err) {
       const cni = findCniError(err);

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_CONF_DIR } from '../../runtime/index.js';
+import { IN_PROCESS_OPTION, inProcessWanted, pluginExec } from '../plugin-exec.js';
 
 interface RunArgs {
   net?: string[];
@@ -8,6 +9,7 @@ interface RunArgs {
   'cni-path'?: string;
   'cache-dir'?: string;
   verbose?: boolean;
+  'in-process'?: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -21,6 +23,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('cni-path', { type: 'string', describe: 'plugin directories, colon-separated [env CNI_PATH; default: this executable]' })
       .option('cache-dir', { type: 'string', describe: 'result cache directory [default /var/lib/cni]' })
       .option('verbose', { alias: 'v', type: 'boolean', describe: 'print each attachment on stderr' })
+      .option('in-process', IN_PROCESS_OPTION)
       .example('$0 run -- ip addr', 'show the addresses of a freshly attached namespace')
       .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': true }) as never,
   handler: async (argv) => {
@@ -43,6 +46,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         cacheDir: argv['cache-dir'],
         executable: process.execPath,
         verbose: argv.verbose,
+        exec: pluginExec(inProcessWanted(argv['in-process'], env)),
         stderr: (s) => process.stderr.write(s),
       });
     } catch (err) {

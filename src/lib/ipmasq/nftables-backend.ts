@@ -22,6 +22,7 @@
  */
 import { Nftables, PRIORITY, goTo, ipDaddr, ipSaddr, masquerade, nfproto, renderRuleBody, ret, type Chain, type Rule, type Table, type TableRef } from '../../netlink/nftables/index.js';
 import { parseAddresses, type MasqAddress } from './addresses.js';
+import { NetlinkError } from '../../netlink/errors.js';
 import { IpMasqCheckError } from './errors.js';
 import { nftComment, nftInstanceHash, nftNetworkHash } from './names.js';
 import type { IpMasqAttachment, IpMasqRequest, ValidAttachment } from './types.js';
@@ -150,5 +151,24 @@ export function nftablesUsable(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Delete the shared table once no attachment has a rule in it (`cni run` cleans up after the last
+ * DEL of its default network; plugins keep the table, as the reference does). Safe against a
+ * concurrent ADD: the deletion carries the generation in which masq_checks was seen empty, so the
+ * kernel refuses it (ERESTART) if anything changed since, and the table stays. True if deleted.
+ */
+export function removeMasqTableIfUnused(): boolean {
+  using nft = Nftables.shared();
+  const genId = nft.genId();
+  if (!nft.getTable(MASQ_TABLE) || nft.listRules(MASQ_TABLE, MASQ_CHECKS).length > 0) return false;
+  try {
+    nft.transaction().delete(TABLE).run({ genId });
+    return true;
+  } catch (err) {
+    if (err instanceof NetlinkError && err.code === 'ERESTART') return false;
+    throw err;
   }
 }

@@ -139,3 +139,28 @@ export function ioctlBuffer(fd: number, request: number, buf: Buffer): number {
 export function strerror(errno: number): string {
   return String(c.strerror(errno));
 }
+
+/** What getrusage reports (struct rusage), times in milliseconds, maxRssKb in KiB. */
+export interface ResourceUsage {
+  userMs: number;
+  sysMs: number;
+  /** Largest resident set: of this process, or (RUSAGE_CHILDREN) of the largest waited-for child. */
+  maxRssKb: number;
+  minorFaults: number;
+  majorFaults: number;
+  voluntaryCtxSwitches: number;
+  involuntaryCtxSwitches: number;
+}
+export const RUSAGE_SELF = 0;
+/** Every descendant that has been waited for (plugin processes a runtime started and reaped). */
+export const RUSAGE_CHILDREN = -1;
+// Declared on first use: only the benchmark needs it, and every koffi declaration costs a start.
+let getrusageFn: ReturnType<typeof libc.func> | undefined;
+export function getrusage(who: number): ResourceUsage {
+  getrusageFn ??= libc.func('int getrusage(int who, _Out_ uint8_t *usage)');
+  const buf = Buffer.alloc(144); // sizeof(struct rusage) on 64-bit Linux
+  check('getrusage', getrusageFn(who, buf));
+  const tv = (off: number) => Number(buf.readBigInt64LE(off)) * 1000 + Number(buf.readBigInt64LE(off + 8)) / 1000;
+  const long = (off: number) => Number(buf.readBigInt64LE(off));
+  return { userMs: tv(0), sysMs: tv(16), maxRssKb: long(32), minorFaults: long(64), majorFaults: long(72), voluntaryCtxSwitches: long(128), involuntaryCtxSwitches: long(136) };
+}

@@ -1,7 +1,10 @@
 /**
  * Running a plugin binary: the Exec seam (tests inject a fake) and RawExec, which spawns the
  * plugin as a child process, feeds the request on stdin and turns a failure into the plugin's
- * typed error (pkg/invoke RawExec).
+ * typed error (pkg/invoke RawExec). Given an in-process runner (injected by the CLI, which runs
+ * this executable's own plugins in-process through src/invoke: the runtime library never imports
+ * the plugins), RawExec runs a plugin the runner takes in this process instead, with the same
+ * stdin, environment and output interpretation, so results, errors, logs and the cache are the same.
  */
 import { ErrorCode } from '../../spec/errors.js';
 import { PluginExecError } from '../errors.js';
@@ -21,6 +24,12 @@ export type ProcessOutcome = PluginOutcome;
 /** Runs a process once; rejects only when it could not be started (ENOENT, ETXTBSY, ...). */
 export type RunProcess = (file: string, stdin: Buffer, env: Record<string, string>) => Promise<ProcessOutcome>;
 
+/**
+ * For a plugin file, a way to run it in this process with the outcome a child would have had, or
+ * undefined when it must be started as a process.
+ */
+export type InProcessRunner = (pluginPath: string) => ((stdin: Buffer, env: Record<string, string>) => Promise<ProcessOutcome>) | undefined;
+
 export interface RawExecOptions {
   /** Where a successful plugin's stderr is copied (default process.stderr; null drops it). */
   stderr?: NodeJS.WritableStream | null;
@@ -30,6 +39,8 @@ export interface RawExecOptions {
   maxRetries?: number;
   /** Test seam: how one attempt runs. */
   run?: RunProcess;
+  /** Runs the plugins it takes in this process. Absent: every plugin is a child process (what a runtime sees). */
+  inProcess?: InProcessRunner;
 }
 
 export class RawExec implements Exec {
@@ -37,19 +48,22 @@ export class RawExec implements Exec {
   private readonly retryDelayMs: number;
   private readonly maxRetries: number;
   private readonly run: RunProcess;
+  private readonly inProcess: InProcessRunner | undefined;
 
   constructor(opts: RawExecOptions = {}) {
     this.stderrSink = opts.stderr === undefined ? process.stderr : opts.stderr;
     this.retryDelayMs = opts.retryDelayMs ?? 1000;
     this.maxRetries = opts.maxRetries ?? 5;
     this.run = opts.run ?? runProcess;
+    this.inProcess = opts.inProcess;
   }
 
   async execPlugin(pluginPath: string, stdin: Buffer, env: Record<string, string>): Promise<Buffer> {
+    const own = this.inProcess?.(pluginPath);
     for (let attempt = 0; ; attempt++) {
       let out: ProcessOutcome;
       try {
-        out = await this.run(pluginPath, stdin, env);
+        out = own ? await own(stdin, env) : await this.run(pluginPath, stdin, env);
       } catch (err) {
         // The binary may be being replaced right now (an upgrade): wait and try again.
         if ((err as NodeJS.ErrnoException).code === 'ETXTBSY' && attempt < this.maxRetries) {
