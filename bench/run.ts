@@ -2,7 +2,7 @@
  * npm run bench: start-up and per-operation cost of dist/cni (run through symlinks as a runtime
  * runs it), then the same configurations against the Go reference plugins through one runtime.
  * BENCH_RUNS sets the rounds (default 30). Needs root (namespaces, bridges).
- * BENCH_ONLY=wave (or `npm run bench -- wave`) runs only the pod waves (bench/wave.ts).
+ * BENCH_ONLY=NAME (or `npm run bench -- NAME`) runs one part: plugins, reference, flannel, wave.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,7 +16,6 @@ const cni = path.join(root, 'dist/cni');
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 if (!fs.existsSync(cni)) throw new Error('dist/cni is missing: run `npm run build` first');
-// `npm run bench -- NAME` (or BENCH_ONLY=NAME) runs one part: plugins, reference, flannel, wave.
 const only = process.env.BENCH_ONLY ?? process.argv[2];
 const part = (name: string) => only === undefined || only === name;
 if (part('plugins')) process.stdout.write(`${benchPlugins(cni, runs)}\n`);
