@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { IFA_F, RT_SCOPE, type Link, type Netlink } from '../../../netlink/index.js';
 import type { Attachment } from '../../../spec/types.js';
 
@@ -36,9 +37,7 @@ export function captureState(nl: Netlink, link: Link): HostDeviceState {
 
 export function writeState(file: string, state: HostDeviceState): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(state));
 }
 
 export function readState(file: string): HostDeviceState | undefined {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomHex } from '../../../lib/random.js';
+import { writeFileAtomic } from '../../../lib/atomic-file.js';
 
 export function savedPath(dataDir: string, containerId: string): string {
   return path.join(dataDir, containerId);
@@ -25,23 +25,7 @@ export function readSaved(dataDir: string, containerId: string): Buffer | undefi
 export function writeSaved(dataDir: string, containerId: string, bytes: Buffer): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = savedPath(dataDir, containerId);
-  const tmp = path.join(dataDir, `.${containerId}.${randomHex(4)}.tmp`);
-  const fd = fs.openSync(tmp, 'wx', 0o600);
-  try {
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  fs.closeSync(fd);
-  try {
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, bytes, { fsync: true });
 }
 
 export function removeSaved(dataDir: string, containerId: string): void {

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../../lib/atomic-file.js';
 import { CniError, ErrorCode } from '../../../spec/errors.js';
 
 /** configToRestore of the reference. */
@@ -63,11 +64,7 @@ function ioError(what: string, err: unknown): CniError {
 export function writeBackup(file: string, b: Backup, network: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    for (const [target, text] of [[file, encodeBackup(b)], [file + OWNER_SUFFIX, network]] as const) {
-      const tmp = `${target}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, text, { mode: 0o600 });
-      fs.renameSync(tmp, target);
-    }
+    for (const [target, text] of [[file, encodeBackup(b)], [file + OWNER_SUFFIX, network]] as const) writeFileAtomic(target, text);
   } catch (err) {
     throw ioError(`failed to save file ${path.basename(file)}`, err);
   }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../../../lib/atomic-file.js';
 import { flock, LOCK_EX, LOCK_NB, SyscallError } from '../../../../netlink/ffi/libc.js';
 import type { LeaseInfo } from '../dhcp4/lease-info.js';
 
@@ -68,15 +69,7 @@ export class LeaseStore {
 
   save(r: LeaseRecord): void {
     const file = this.fileOf(r.clientId);
-    const tmp = `${file}.tmp-${process.pid}`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, `${JSON.stringify(r, null, 1)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, `${JSON.stringify(r, null, 1)}\n`, { fsync: true });
     this.syncDir();
   }
 
@@ -90,7 +83,7 @@ export class LeaseStore {
     const out: LeaseRecord[] = [];
     for (const name of fs.readdirSync(this.dir)) {
       const file = path.join(this.dir, name);
-      if (name.includes('.json.tmp-')) {
+      if (name.startsWith('.') && name.endsWith('.tmp')) {
         fs.rmSync(file, { force: true });
         continue;
       }
