@@ -14,6 +14,8 @@ import { IMPLICIT_VERSION, versionAtLeast } from '../spec/version.js';
 import { loggerFromEnv, type Logger } from '../log/logger.js';
 import { BINARY_VERSION } from '../version.js';
 import { CONTAINER_ID_PATTERN, readEnv } from './env.js';
+import { canonicalize } from '../lib/go-fields.js';
+import { NETCONF_SHAPE } from '../spec/netconf-shape.js';
 import type { CmdArgs, Command, PluginContext, PluginDefinition, PluginEntry, PluginLookup } from './types.js';
 
 export interface PluginIO {
@@ -115,7 +117,7 @@ function readStdin(io: PluginIO): Buffer {
   }
 }
 
-/** stdin -> NetConf with name, type and cniVersion checked (an empty cniVersion means 0.1.0). */
+/** stdin -> NetConf with name and cniVersion checked (an empty cniVersion means 0.1.0); `type` may be absent. */
 export function decodeConfig(stdin: Buffer): NetConf {
   const text = stdin.toString('utf8');
   if (text.trim() === '') throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: stdin is empty');
@@ -128,14 +130,18 @@ export function decodeConfig(stdin: Buffer): NetConf {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: expected a JSON object');
   }
-  const conf = raw as Record<string, unknown>;
+  // Shared keys under their spec names, matched as Go's encoding/json matches struct fields.
+  const conf = canonicalize(raw as Record<string, unknown>, NETCONF_SHAPE);
   const { name, type, cniVersion } = conf;
   if (name === undefined || name === null || name === '') throw new CniError(ErrorCode.InvalidNetworkConfig, 'missing network name');
   if (typeof name !== 'string') throw new CniError(ErrorCode.InvalidNetworkConfig, 'network name must be a string');
   if (!CONTAINER_ID_PATTERN.test(name)) {
     throw new CniError(ErrorCode.InvalidNetworkConfig, `invalid network name: must match ${CONTAINER_ID_PATTERN.source}`, name);
   }
-  if (typeof type !== 'string' || type === '') throw new CniError(ErrorCode.InvalidNetworkConfig, 'missing plugin type ("type")');
+  // No "type" is fine: the plugin knows what it is (the reference's skel does not check it either).
+  if (type !== undefined && type !== null && typeof type !== 'string') {
+    throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: type must be a string');
+  }
   if (cniVersion !== undefined && cniVersion !== null && typeof cniVersion !== 'string') {
     throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: cniVersion must be a string');
   }

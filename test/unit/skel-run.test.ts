@@ -231,7 +231,7 @@ test('stdin errors', async () => {
     [{ cniVersion: '1.0.0', name: 5, type: 'fake' }, 7, 'network name must be a string'],
     [{ cniVersion: '1.0.0', name: 'bad name', type: 'fake' }, 7, 'invalid network name: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$', 'bad name'],
     [{ cniVersion: '1.0.0', name: '-net', type: 'fake' }, 7, 'invalid network name: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$', '-net'],
-    [{ cniVersion: '1.0.0', name: 'net1' }, 7, 'missing plugin type ("type")'],
+    [{ cniVersion: '1.0.0', name: 'net1', type: 5 }, 6, 'error decoding network config: type must be a string'],
     [{ cniVersion: 1, name: 'net1', type: 'fake' }, 6, 'error decoding network config: cniVersion must be a string'],
   ];
   for (const [stdin, code, msg, details] of cases) {
@@ -254,6 +254,38 @@ test('unsupported cniVersion is code 1 with the reference details', async () => 
   // Empty cniVersion means 0.1.0.
   const r2 = await run(h, ENV, conf({ cniVersion: '' }));
   assert.equal(errorOut(r2), { cniVersion: '0.1.0', code: 1, msg: 'incompatible CNI versions', details: 'config is "0.1.0", plugin supports ["0.4.0" "1.0.0"]' });
+});
+
+test('a config without "type" reaches the plugin (the plugin knows what it is)', async () => {
+  const h = fakePlugin();
+  const r = await run(h, ENV, { cniVersion: '1.0.0', name: 'lo-test' });
+  assert.is(r.code, 0, r.stdout);
+  assert.is(h.calls[0]!.conf.type, undefined);
+});
+
+test('shared keys reach the plugin under their spec names, matched as Go matches struct fields', async () => {
+  const h = fakePlugin();
+  const stdin = '{"CNIVersion":"1.0.0","Name":"net1","IPAM":{"Type":"host-local","Ranges":[[{"Subnet":"10.1.0.0/16"}]]},' +
+    '"RuntimeConfig":{"PortMappings":[{"HostPort":8080,"containerport":80}]},"Args":{"CNI":{"IPs":["10.1.0.5"]}},"ipmasq":true}';
+  const r = await run(h, ENV, stdin);
+  assert.is(r.code, 0, r.stdout);
+  const c = h.calls[0]!.conf;
+  assert.is(c.cniVersion, '1.0.0');
+  assert.is(c.name, 'net1');
+  assert.equal(c.ipam, { type: 'host-local', ranges: [[{ subnet: '10.1.0.0/16' }]] });
+  assert.equal(c.runtimeConfig, { portMappings: [{ hostPort: 8080, containerPort: 80 }] });
+  assert.equal(c.args, { cni: { ips: ['10.1.0.5'] } });
+  assert.is(c.ipmasq, true, "a plugin's own keys stay as written: its readers find them");
+});
+
+test('prevResult fields are matched case-insensitively too', async () => {
+  const h = fakePlugin();
+  const stdin = { cniVersion: '1.0.0', name: 'net1', PrevResult: { CNIVersion: '1.0.0', IPs: [{ Address: '10.0.0.2/24', Gateway: '10.0.0.1' }], Routes: [{ Dst: '0.0.0.0/0' }] } };
+  const r = await run(h, ENV, stdin);
+  assert.is(r.code, 0, r.stdout);
+  const prev = h.calls[0]!.conf.prevResult as Result;
+  assert.equal(prev.ips, [{ address: '10.0.0.2/24', gateway: '10.0.0.1' }]);
+  assert.equal(prev.routes, [{ dst: '0.0.0.0/0' }]);
 });
 
 test('an empty cniVersion reaches the plugin as 0.1.0', async () => {

@@ -4,7 +4,7 @@
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optBool, optInt, optString } from '../../../lib/config-fields.js';
+import { optBool, optInt, optString, optValue } from '../../../lib/config-fields.js';
 import { requestedMac } from './mac.js';
 import { collectVlanTrunk } from './vlan-trunk.js';
 
@@ -62,8 +62,9 @@ function ipamType(raw: NetConf): string {
 export function parseBridgeConfig(raw: NetConf, cniArgs: string): BridgeConf {
   const vlan = optInt(raw, 'vlan', 0);
   if (vlan < 0 || vlan > MAX_VLAN) throw invalidConfig(`invalid VLAN ID ${vlan} (must be between 0 and ${MAX_VLAN})`);
-  const trunkGiven = raw.vlanTrunk !== undefined && raw.vlanTrunk !== null;
-  const trunkVlans = trunkGiven ? collectVlanTrunk(raw.vlanTrunk) : [];
+  const trunk = optValue(raw, 'vlanTrunk');
+  const trunkGiven = trunk !== undefined;
+  const trunkVlans = trunkGiven ? collectVlanTrunk(trunk) : [];
   // Only access ports (untagged) or trunk ports (tagged) are supported, not both.
   if (vlan > 0 && trunkVlans.length > 0) throw invalidConfig('cannot set vlan and vlanTrunk at the same time');
   const mtu = optInt(raw, 'mtu', 0);

@@ -6,6 +6,7 @@
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
+import { optValue } from '../../../lib/config-fields.js';
 
 export type BackendName = 'nftables' | 'iptables' | 'firewalld';
 export type IngressPolicy = 'open' | 'same-bridge' | 'isolated';
@@ -36,7 +37,7 @@ export interface FirewallConf extends NetConf {
 
 /** A string key; JSON null and "" mean absent, like Go's zero value. */
 function optString(raw: NetConf, key: string): string | undefined {
-  const v = raw[key];
+  const v = optValue(raw, key);
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string') throw invalidConfig(`failed to load netconf: "${key}" must be a string, got ${JSON.stringify(v)}`);
   return v;
