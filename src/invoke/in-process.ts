@@ -21,6 +21,6 @@ export async function runInProcess(entry: PluginEntry, stdin: Buffer, env: Recor
       onStderr?.(b);
     },
   };
-  const status = await runPlugin(entry, io, plugins);
+  const status = await runPlugin(entry, io, plugins, { nested: true });
   return { status, signal: null, stdout: Buffer.from(stdout.join(''), 'utf8'), stderr: Buffer.concat(stderr) };
 }

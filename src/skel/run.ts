@@ -32,7 +32,12 @@ const MIN_CONFIG_VERSION: Partial<Record<Command, string>> = { CHECK: '0.4.0', G
  * Run one CNI invocation of `entry`. Resolves to the process exit code. `plugins` lets its
  * delegates that are this executable run in-process (see PluginContext.plugins).
  */
-export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup): Promise<number> {
+export interface RunOptions {
+  /** Run as a delegate inside another plugin's process: that plugin logs the failure, this one only at debug. */
+  nested?: boolean;
+}
+
+export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup, opts: RunOptions = {}): Promise<number> {
   const rawCommand = io.env.CNI_COMMAND;
   // VERSION must be fast: no plugin module, no stdin, no logger.
   if (rawCommand === 'VERSION') {
@@ -66,12 +71,22 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
   } catch (err) {
     const e = asCniError(err);
     log ??= loggerFromEnv(io.env, { plugin: entry.name, command: rawCommand });
-    const fields = { code: e.code, err };
-    if (e.code === ErrorCode.Internal) log.error(fields, e.message);
-    else log.warn(fields, e.message);
+    logFailure(log, e, err, opts.nested === true);
     io.stdout(`${JSON.stringify(e.toJSON(confVersion))}\n`);
     return 1;
   }
+}
+
+/**
+ * One line per failure: level, the logger's bindings (plugin, command, containerId), code and
+ * message (and details when they add to it). The stack of the error and its causes only at debug.
+ */
+function logFailure(log: Logger, e: CniError, err: unknown, nested: boolean): void {
+  const level = nested ? 'debug' : e.code === ErrorCode.Internal ? 'error' : 'warn';
+  const details = e.toJSON().details;
+  const fields: Record<string, unknown> = { code: e.code, ...(details ? { details } : {}) };
+  if (log.isLevelEnabled('debug')) fields.err = err;
+  log[level](fields, e.message);
 }
 
 /** Run the verb; returns what goes to stdout (only ADD prints on success). */
@@ -156,7 +171,8 @@ export function decodeConfig(stdin: Buffer): NetConf {
 export function checkVersion(command: Command, version: string, supported: readonly string[]): void {
   const min = MIN_CONFIG_VERSION[command];
   if (min && !versionAtLeast(version, min)) {
-    throw new CniError(ErrorCode.IncompatibleCniVersion, `config version does not allow ${command}`, `config is "${version}", ${command} needs ${min} or later`);
+    // The reference's fixed message, no details (it names the verb; the config's version is in the JSON).
+    throw new CniError(ErrorCode.IncompatibleCniVersion, `config version does not allow ${command}`);
   }
   if (!supported.includes(version)) {
     const list = supported.map((v) => `"${v}"`).join(' ');

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runPlugin, type PluginIO } from '../../src/skel/run.js';
@@ -162,7 +165,7 @@ test('a CniError from the plugin: error JSON with cniVersion on stdout, exit 1',
   assert.is(r.stdout, '{"cniVersion":"1.0.0","code":11,"msg":"try again","details":"lock held"}\n');
 });
 
-test('other exceptions become code 999 with the cause chain', async () => {
+test('other exceptions become code 999; details carry only the causes msg does not already say', async () => {
   const h = fakePlugin({
     del: () => {
       throw new Error('link delete failed', { cause: new Error('EBUSY') });
@@ -170,7 +173,49 @@ test('other exceptions become code 999 with the cause chain', async () => {
   });
   const r = await run(h, { ...ENV, CNI_COMMAND: 'DEL' }, conf());
   assert.is(r.code, 1);
-  assert.equal(errorOut(r), { cniVersion: '1.0.0', code: 999, msg: 'link delete failed', details: 'link delete failed: EBUSY' });
+  assert.equal(errorOut(r), { cniVersion: '1.0.0', code: 999, msg: 'link delete failed', details: 'EBUSY' });
+  const h2 = fakePlugin({
+    del: () => {
+      throw new Error('link delete failed: EBUSY', { cause: new Error('EBUSY') });
+    },
+  });
+  const r2 = await run(h2, { ...ENV, CNI_COMMAND: 'DEL' }, conf());
+  assert.equal(errorOut(r2), { cniVersion: '1.0.0', code: 999, msg: 'link delete failed: EBUSY' });
+  const h3 = fakePlugin({
+    del: () => {
+      throw new CniError(7, 'bad thing happened', 'bad thing');
+    },
+  });
+  assert.equal(errorOut(await run(h3, { ...ENV, CNI_COMMAND: 'DEL' }, conf())), { cniVersion: '1.0.0', code: 7, msg: 'bad thing happened' });
+});
+
+test('a failure logs one line (level, plugin, command, container, code, message); the stack only at debug', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skel-log-'));
+  try {
+    const fail = () => {
+      throw new Error('link delete failed', { cause: new Error('EBUSY') });
+    };
+    const file = path.join(dir, 'warn.log');
+    await run(fakePlugin({ del: fail }), { ...ENV, CNI_COMMAND: 'DEL', CNI_LOG_LEVEL: 'error', CNI_LOG_FILE: file }, conf());
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.is(lines.length, 1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.is(line.level, 50);
+    assert.is(line.plugin, 'fake');
+    assert.is(line.command, 'DEL');
+    assert.is(line.containerId, 'c1');
+    assert.is(line.code, 999);
+    assert.is(line.msg, 'link delete failed');
+    assert.is(line.details, 'EBUSY');
+    assert.not.ok('err' in line);
+    assert.ok(lines[0]!.length < 300, lines[0]);
+    const debugFile = path.join(dir, 'debug.log');
+    await run(fakePlugin({ del: fail }), { ...ENV, CNI_COMMAND: 'DEL', CNI_LOG_LEVEL: 'debug', CNI_LOG_FILE: debugFile }, conf());
+    const failure = fs.readFileSync(debugFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; err?: { stack?: string } }).find((l) => l.msg === 'link delete failed');
+    assert.match(failure?.err?.stack ?? '', 'EBUSY');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('parseConfig errors are reported like verb errors', async () => {

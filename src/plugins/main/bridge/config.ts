@@ -5,6 +5,7 @@
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { optBool, optInt, optString, optValue } from '../../../lib/config-fields.js';
+import { ipamTypeOf } from '../../../lib/ipam-section.js';
 import { requestedMac } from './mac.js';
 import { collectVlanTrunk } from './vlan-trunk.js';
 
@@ -52,13 +53,6 @@ function bridgeName(raw: NetConf): string {
   return name;
 }
 
-function ipamType(raw: NetConf): string {
-  const type = raw.ipam?.type;
-  if (type === undefined || type === null) return '';
-  if (typeof type !== 'string') throw invalidConfig('failed to load netconf: "ipam.type" must be a string');
-  return type;
-}
-
 export function parseBridgeConfig(raw: NetConf, cniArgs: string): BridgeConf {
   const vlan = optInt(raw, 'vlan', 0);
   if (vlan < 0 || vlan > MAX_VLAN) throw invalidConfig(`invalid VLAN ID ${vlan} (must be between 0 and ${MAX_VLAN})`);
@@ -89,7 +83,7 @@ export function parseBridgeConfig(raw: NetConf, cniArgs: string): BridgeConf {
     disableContainerInterface: optBool(raw, 'disableContainerInterface', false),
     portIsolation: optBool(raw, 'portIsolation', false),
     mac: requestedMac(raw, cniArgs),
-    ipamType: ipamType(raw),
+    ipamType: ipamTypeOf(raw),
   };
   return { ...raw, settings };
 }
