@@ -93,6 +93,8 @@ export interface RouteInfo extends Required<Pick<RouteSpec, 'dst' | 'table' | 's
   mtu?: number;
   advmss?: number;
   family: IpFamily;
+  /** The next hops of a multipath route (an IPv6 route appended beside another with another gateway). */
+  nexthops?: { gw?: string; index: number }[];
 }
 
 export interface BridgeVlan {
