@@ -4,6 +4,8 @@
  * nothing: every case below fails with a clean CNI error and leaves no bridge, veth, reservation
  * or last_reserved_ip behind. Plugins run in a private host namespace per test.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
@@ -11,7 +13,8 @@ import * as assert from 'uvu/assert';
 import { CniBinDir } from '../helpers/cni.js';
 import { Fixture, ping, routes, uniqueSubnets } from '../helpers/bridge.js';
 import { RealHostGuard } from '../helpers/hostns.js';
-import type { TestNetns } from '../helpers/netns.js';
+import { makeNetns, type TestNetns } from '../helpers/netns.js';
+import { shOk } from '../helpers/sh.js';
 
 const t = suite<{ bin: CniBinDir }>('dropin');
 const realHost = new RealHostGuard();
@@ -187,6 +190,62 @@ t('portmap with mappings and no container address in prevResult is an error, and
     assert.equal(r.json, { cniVersion: '1.0.0', code: 7, msg: 'prevResult has no address on container interface "eth0" to forward the port mappings to' });
     assert.not.match(fx.host.execOk('nft', ['list', 'ruleset']), '18080');
   } finally {
+    fx.cleanup();
+  }
+});
+
+t('defaults beside an iptables host (FORWARD policy DROP, an iptables NAT rule): ipMasq and portmap in nftables, firewall "" in iptables: outbound and the published port (from the host) work; DEL leaves nothing', async ({ bin }) => {
+  const fx = new Fixture({ hostNetns: true });
+  const peer = makeNetns('cnidp');
+  let server: ChildProcess | undefined;
+  try {
+    const host = fx.host.ns!;
+    // A Docker-like host: forwarding dropped by iptables, iptables doing some NAT of its own.
+    host.execOk('iptables', ['-P', 'FORWARD', 'DROP']);
+    host.execOk('iptables', ['-t', 'nat', '-A', 'POSTROUTING', '-s', '172.31.254.0/24', '-j', 'MASQUERADE']);
+    const o = randomInt(1, 250);
+    const [hv, pv] = [`dph${fx.suffix}`.slice(0, 15), `dpp${fx.suffix}`.slice(0, 15)];
+    shOk('ip', ['link', 'add', hv, 'netns', host.name, 'type', 'veth', 'peer', 'name', pv, 'netns', peer.name]);
+    host.execOk('ip', ['addr', 'add', `192.168.${o}.1/24`, 'dev', hv]);
+    host.execOk('ip', ['link', 'set', hv, 'up']);
+    peer.execOk('ip', ['addr', 'add', `192.168.${o}.2/24`, 'dev', pv]);
+    peer.execOk('ip', ['link', 'set', pv, 'up']);
+    const ns = fx.netns();
+    const hostPort = 20000 + randomInt(0, 20000);
+    const mapping = { portMappings: [{ hostPort, containerPort: 8080, protocol: 'tcp' }] };
+    const bridge = fx.bridgeConf('1.0.0', { isDefaultGateway: true, ipMasq: true });
+    const r1 = fx.run(bin, 'bridge', call(fx, ns, 'ADD', bridge));
+    ok(r1, 'bridge ADD (ipMasq, default backend)');
+    const portmap = { cniVersion: '1.0.0', name: fx.name, type: 'portmap', capabilities: { portMappings: true }, runtimeConfig: mapping, prevResult: r1.json };
+    ok(fx.run(bin, 'portmap', call(fx, ns, 'ADD', portmap)), 'portmap ADD (default backend)');
+    const firewall = { cniVersion: '1.0.0', name: fx.name, type: 'firewall', backend: '', prevResult: r1.json };
+    ok(fx.run(bin, 'firewall', call(fx, ns, 'ADD', firewall)), 'firewall ADD (backend "")');
+    const ruleset = host.execOk('nft', ['list', 'ruleset']);
+    assert.match(ruleset, 'masquerade', 'ipMasq in nftables');
+    assert.match(ruleset, String(hostPort), 'portmap in nftables');
+    assert.match(host.execOk('iptables-save', ['-t', 'filter']), '-A CNI-FORWARD', 'firewall accepts in iptables, where the DROP is');
+    // Outbound: the peer has no route to the container subnet, so an answer proves masquerading.
+    assert.ok(ping(ns, `192.168.${o}.2`), 'container -> peer through FORWARD DROP, masqueraded');
+    server = spawn('ip', ['netns', 'exec', ns.name, 'socat', 'TCP-LISTEN:8080,fork,reuseaddr', 'SYSTEM:echo published'], { stdio: 'ignore' });
+    // From the host itself (OUTPUT path: portmap's DNAT, no FORWARD). From outside, new connections
+    // to the container meet iptables' FORWARD DROP, which neither the reference's firewall nor ours
+    // accepts (it only lets replies in): the same as the reference chain on such a host.
+    const deadline = Date.now() + 5000;
+    let answer = '';
+    while (Date.now() < deadline && !answer.includes('published')) {
+      answer = host.exec('socat', ['-T2', '-', `TCP:192.168.${o}.1:${hostPort},connect-timeout=2`]).stdout;
+      if (!answer.includes('published')) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(answer, 'published', 'host -> its published port -> container');
+    for (const [plugin, conf] of [['firewall', firewall], ['portmap', portmap], ['bridge', bridge]] as const) ok(fx.run(bin, plugin, call(fx, ns, 'DEL', conf)), `${plugin} DEL`);
+    const ip = r1.json.ips[0].address.split('/')[0];
+    assert.not.match(host.execOk('nft', ['list', 'ruleset']), ip);
+    assert.not.match(host.execOk('iptables-save', []), ip);
+    assert.match(host.execOk('iptables-save', ['-t', 'nat']), '172.31.254.0/24', "the host's own iptables NAT rule is untouched");
+    assert.equal(fx.reservations(), []);
+  } finally {
+    server?.kill();
+    peer.remove();
     fx.cleanup();
   }
 });
