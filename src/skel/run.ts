@@ -25,6 +25,8 @@ export interface PluginIO {
   stderr(s: string): void;
 }
 
+const DECODE_PREFIX = 'error unmarshall network config';
+
 /** Oldest config version that may carry each verb (older configs cannot express it). */
 const MIN_CONFIG_VERSION: Partial<Record<Command, string>> = { CHECK: '0.4.0', GC: '1.1.0', STATUS: '1.1.0' };
 
@@ -135,15 +137,17 @@ function readStdin(io: PluginIO): Buffer {
 /** stdin -> NetConf with name and cniVersion checked (an empty cniVersion means 0.1.0); `type` may be absent. */
 export function decodeConfig(stdin: Buffer): NetConf {
   const text = stdin.toString('utf8');
-  if (text.trim() === '') throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: stdin is empty');
+  // The reference skel's texts: "error unmarshall network config: ..." (Go's own for empty input).
+  if (text.trim() === '') throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: unexpected end of JSON input`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new CniError(ErrorCode.DecodingFailure, `error decoding network config: ${(err as Error).message}`);
+    const m = (err as Error).message;
+    throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: ${m.charAt(0).toLowerCase()}${m.slice(1)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: expected a JSON object');
+    throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: expected a JSON object`);
   }
   // Shared keys under their spec names, matched as Go's encoding/json matches struct fields.
   const conf = canonicalize(raw as Record<string, unknown>, NETCONF_SHAPE);
@@ -155,10 +159,10 @@ export function decodeConfig(stdin: Buffer): NetConf {
   }
   // No "type" is fine: the plugin knows what it is (the reference's skel does not check it either).
   if (type !== undefined && type !== null && typeof type !== 'string') {
-    throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: type must be a string');
+    throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: type must be a string`);
   }
   if (cniVersion !== undefined && cniVersion !== null && typeof cniVersion !== 'string') {
-    throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: cniVersion must be a string');
+    throw new CniError(ErrorCode.DecodingFailure, 'decoding version from network config: cniVersion must be a string');
   }
   conf.cniVersion = cniVersion || IMPLICIT_VERSION;
   return conf as NetConf;

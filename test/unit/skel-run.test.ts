@@ -268,16 +268,16 @@ test('environment errors: code 4, no cniVersion, plugin not loaded', async () =>
 
 test('stdin errors', async () => {
   const cases: [string | object, number, string, string?][] = [
-    ['', 6, 'error decoding network config: stdin is empty'],
-    ['{"name":', 6, 'error decoding network config: '],
-    ['[1,2]', 6, 'error decoding network config: expected a JSON object'],
+    ['', 6, 'error unmarshall network config: unexpected end of JSON input'],
+    ['{"name":', 6, 'error unmarshall network config: unexpected end of JSON input'],
+    ['[1,2]', 6, 'error unmarshall network config: expected a JSON object'],
     [{ cniVersion: '1.0.0', type: 'fake' }, 7, 'missing network name'],
     [{ cniVersion: '1.0.0', name: '', type: 'fake' }, 7, 'missing network name'],
     [{ cniVersion: '1.0.0', name: 5, type: 'fake' }, 7, 'network name must be a string'],
     [{ cniVersion: '1.0.0', name: 'bad name', type: 'fake' }, 7, 'invalid network name: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$', 'bad name'],
     [{ cniVersion: '1.0.0', name: '-net', type: 'fake' }, 7, 'invalid network name: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$', '-net'],
-    [{ cniVersion: '1.0.0', name: 'net1', type: 5 }, 6, 'error decoding network config: type must be a string'],
-    [{ cniVersion: 1, name: 'net1', type: 'fake' }, 6, 'error decoding network config: cniVersion must be a string'],
+    [{ cniVersion: '1.0.0', name: 'net1', type: 5 }, 6, 'error unmarshall network config: type must be a string'],
+    [{ cniVersion: 1, name: 'net1', type: 'fake' }, 6, 'decoding version from network config: cniVersion must be a string'],
   ];
   for (const [stdin, code, msg, details] of cases) {
     const h = fakePlugin();
