@@ -5,6 +5,7 @@
  * Arguments pick the lanes: test directories, and `test/vm` for the VM lane.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findVmHost } from '../tools/vm/host.js';
 import { uvuTotals } from '../tools/vm/totals.js';
@@ -13,6 +14,18 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const uvu = path.join(root, 'node_modules/uvu/bin.js');
 const VM_LANE = 'test/vm';
 const lanes = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/integration', VM_LANE];
+// A suite whose setup throws fails with its reason instead of a silent "(0 / N)".
+const setupErrors = path.join(root, 'test/runner/setup-errors.cjs');
+
+// The integration tests run dist/cni as a runtime would: build it first on a fresh checkout.
+if (lanes.some((d) => d.includes('integration') || path.normalize(d) === VM_LANE) && !fs.existsSync(path.join(root, 'dist/cni'))) {
+  process.stdout.write('dist/cni is missing: building it first (npm run build)\n');
+  const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) {
+    process.stdout.write('npm run build failed: the integration tests need dist/cni\n');
+    process.exit(1);
+  }
+}
 
 let passed = 0;
 let failed = 0;
@@ -49,7 +62,7 @@ for (const dir of lanes) {
     await runVmLane();
     continue;
   }
-  const r = spawnSync(process.execPath, [uvu, '-r', 'tsx', dir], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--require', setupErrors, uvu, '-r', 'tsx', dir], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   const t = uvuTotals(r.stdout);

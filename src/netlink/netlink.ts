@@ -229,6 +229,10 @@ export class Netlink implements Disposable {
   routeAdd(r: RouteSpec): void {
     this.transport.request(routeModifyRequest('add', r));
   }
+  /** Add beside existing routes to the same destination (another gateway or device); EEXIST only for the identical route. */
+  routeAppend(r: RouteSpec): void {
+    this.transport.request(routeModifyRequest('append', r));
+  }
   routeReplace(r: RouteSpec): void {
     this.transport.request(routeModifyRequest('replace', r));
   }

@@ -17,7 +17,7 @@ import { CniError, ErrorCode } from '../spec/errors.js';
 import type { Result } from '../spec/types.js';
 import { parseResult } from '../spec/convert.js';
 import { IMPLICIT_VERSION } from '../spec/version.js';
-import type { PluginIO } from './run.js';
+import { decodeConfig, type PluginIO } from './run.js';
 import type { Command, PluginContext, PluginEntry } from './types.js';
 import { isSameFile, isThisExecutable } from '../invoke/own.js';
 import { runInProcess } from '../invoke/in-process.js';
@@ -86,6 +86,21 @@ export async function delegateStatus(type: string, stdin: Buffer | string, ctx: 
 
 export async function delegateGc(type: string, stdin: Buffer | string, ctx: PluginContext, opts: DelegateOptions = {}): Promise<void> {
   await delegate('GC', type, toBuffer(stdin), ctx, opts);
+}
+
+/**
+ * Everything about a delegated ADD that can fail without touching the kernel, checked before the
+ * caller makes anything: the plugin is found in CNI_PATH (or the name is invalid), and when it is
+ * this executable, its config parses (host-local's ranges, static's addresses, CNI_ARGS IP...).
+ * Throws exactly the error the delegation itself would.
+ */
+export async function preflightDelegate(type: string, stdin: Buffer | string, ctx: PluginContext): Promise<void> {
+  const found = findInPath(type, ctx.args.path);
+  const own = ownEntry(type, found, ctx);
+  if (!own) return;
+  const conf = decodeConfig(toBuffer(stdin));
+  if (conf.prevResult !== undefined && conf.prevResult !== null) conf.prevResult = parseResult(conf.prevResult, conf.cniVersion, { label: 'prevResult' });
+  (await own.load()).parseConfig(conf, { ...ctx, args: { ...ctx.args, command: 'ADD' } });
 }
 
 /** Run `type` with `command`; resolves to its stdout on success, throws its error otherwise. */

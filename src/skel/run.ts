@@ -14,6 +14,8 @@ import { IMPLICIT_VERSION, versionAtLeast } from '../spec/version.js';
 import { loggerFromEnv, type Logger } from '../log/logger.js';
 import { BINARY_VERSION } from '../version.js';
 import { CONTAINER_ID_PATTERN, readEnv } from './env.js';
+import { canonicalize } from '../lib/go-fields.js';
+import { NETCONF_SHAPE } from '../spec/netconf-shape.js';
 import type { CmdArgs, Command, PluginContext, PluginDefinition, PluginEntry, PluginLookup } from './types.js';
 
 export interface PluginIO {
@@ -23,6 +25,8 @@ export interface PluginIO {
   stderr(s: string): void;
 }
 
+const DECODE_PREFIX = 'error unmarshall network config';
+
 /** Oldest config version that may carry each verb (older configs cannot express it). */
 const MIN_CONFIG_VERSION: Partial<Record<Command, string>> = { CHECK: '0.4.0', GC: '1.1.0', STATUS: '1.1.0' };
 
@@ -30,7 +34,12 @@ const MIN_CONFIG_VERSION: Partial<Record<Command, string>> = { CHECK: '0.4.0', G
  * Run one CNI invocation of `entry`. Resolves to the process exit code. `plugins` lets its
  * delegates that are this executable run in-process (see PluginContext.plugins).
  */
-export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup): Promise<number> {
+export interface RunOptions {
+  /** Run as a delegate inside another plugin's process: that plugin logs the failure, this one only at debug. */
+  nested?: boolean;
+}
+
+export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup, opts: RunOptions = {}): Promise<number> {
   const rawCommand = io.env.CNI_COMMAND;
   // VERSION must be fast: no plugin module, no stdin, no logger.
   if (rawCommand === 'VERSION') {
@@ -64,12 +73,22 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
   } catch (err) {
     const e = asCniError(err);
     log ??= loggerFromEnv(io.env, { plugin: entry.name, command: rawCommand }, io.stderr);
-    const fields = { code: e.code, err };
-    if (e.code === ErrorCode.Internal) log.error(fields, e.message);
-    else log.warn(fields, e.message);
+    logFailure(log, e, err, opts.nested === true);
     io.stdout(`${JSON.stringify(e.toJSON(confVersion))}\n`);
     return 1;
   }
+}
+
+/**
+ * One line per failure: level, the logger's bindings (plugin, command, containerId), code and
+ * message (and details when they add to it). The stack of the error and its causes only at debug.
+ */
+function logFailure(log: Logger, e: CniError, err: unknown, nested: boolean): void {
+  const level = nested ? 'debug' : e.code === ErrorCode.Internal ? 'error' : 'warn';
+  const details = e.toJSON().details;
+  const fields: Record<string, unknown> = { code: e.code, ...(details ? { details } : {}) };
+  if (log.isLevelEnabled('debug')) fields.err = err;
+  log[level](fields, e.message);
 }
 
 /** Run the verb; returns what goes to stdout (only ADD prints on success). */
@@ -115,29 +134,35 @@ function readStdin(io: PluginIO): Buffer {
   }
 }
 
-/** stdin -> NetConf with name, type and cniVersion checked (an empty cniVersion means 0.1.0). */
+/** stdin -> NetConf with name and cniVersion checked (an empty cniVersion means 0.1.0); `type` may be absent. */
 export function decodeConfig(stdin: Buffer): NetConf {
   const text = stdin.toString('utf8');
-  if (text.trim() === '') throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: stdin is empty');
+  // The reference skel's texts: "error unmarshall network config: ..." (Go's own for empty input).
+  if (text.trim() === '') throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: unexpected end of JSON input`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new CniError(ErrorCode.DecodingFailure, `error decoding network config: ${(err as Error).message}`);
+    const m = (err as Error).message;
+    throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: ${m.charAt(0).toLowerCase()}${m.slice(1)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: expected a JSON object');
+    throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: expected a JSON object`);
   }
-  const conf = raw as Record<string, unknown>;
+  // Shared keys under their spec names, matched as Go's encoding/json matches struct fields.
+  const conf = canonicalize(raw as Record<string, unknown>, NETCONF_SHAPE);
   const { name, type, cniVersion } = conf;
   if (name === undefined || name === null || name === '') throw new CniError(ErrorCode.InvalidNetworkConfig, 'missing network name');
   if (typeof name !== 'string') throw new CniError(ErrorCode.InvalidNetworkConfig, 'network name must be a string');
   if (!CONTAINER_ID_PATTERN.test(name)) {
     throw new CniError(ErrorCode.InvalidNetworkConfig, `invalid network name: must match ${CONTAINER_ID_PATTERN.source}`, name);
   }
-  if (typeof type !== 'string' || type === '') throw new CniError(ErrorCode.InvalidNetworkConfig, 'missing plugin type ("type")');
+  // No "type" is fine: the plugin knows what it is (the reference's skel does not check it either).
+  if (type !== undefined && type !== null && typeof type !== 'string') {
+    throw new CniError(ErrorCode.DecodingFailure, `${DECODE_PREFIX}: type must be a string`);
+  }
   if (cniVersion !== undefined && cniVersion !== null && typeof cniVersion !== 'string') {
-    throw new CniError(ErrorCode.DecodingFailure, 'error decoding network config: cniVersion must be a string');
+    throw new CniError(ErrorCode.DecodingFailure, 'decoding version from network config: cniVersion must be a string');
   }
   conf.cniVersion = cniVersion || IMPLICIT_VERSION;
   return conf as NetConf;
@@ -150,7 +175,8 @@ export function decodeConfig(stdin: Buffer): NetConf {
 export function checkVersion(command: Command, version: string, supported: readonly string[]): void {
   const min = MIN_CONFIG_VERSION[command];
   if (min && !versionAtLeast(version, min)) {
-    throw new CniError(ErrorCode.IncompatibleCniVersion, `config version does not allow ${command}`, `config is "${version}", ${command} needs ${min} or later`);
+    // The reference's fixed message, no details (it names the verb; the config's version is in the JSON).
+    throw new CniError(ErrorCode.IncompatibleCniVersion, `config version does not allow ${command}`);
   }
   if (!supported.includes(version)) {
     const list = supported.map((v) => `"${v}"`).join(' ');

@@ -24,6 +24,7 @@ import type {
 import { CURRENT_VERSION } from './types.js';
 import { IMPLICIT_VERSION } from './version.js';
 import { formatIPv4, formatIPv6, parseIPv4Text, parseIPv6Text } from '../lib/ip/text.js';
+import { goField } from '../lib/go-fields.js';
 
 type Shape = '020' | '040' | '100';
 type Interface040 = NonNullable<Result040['interfaces']>[number];
@@ -115,7 +116,7 @@ function read020(r: FieldReader, root: Record<string, unknown>): Result {
   const ips: IPConfig[] = [];
   const routes: Route[] = [];
   for (const key of ['ip4', 'ip6'] as const) {
-    const raw = root[key];
+    const raw = goField(root, key);
     if (raw === undefined || raw === null) continue;
     const o = r.object(raw, key);
     if (Object.keys(o).length === 0) continue; // "ip6":{} means no IPv6 configuration
@@ -182,7 +183,7 @@ function readRoute(r: FieldReader, v: unknown, path: string, v11: boolean): Rout
 }
 
 function readDns(r: FieldReader, root: Record<string, unknown>): DNS {
-  const raw = root.dns;
+  const raw = goField(root, 'dns');
   if (raw === undefined || raw === null) return {};
   const o = r.object(raw, 'dns');
   return copyDns({
@@ -193,7 +194,10 @@ function readDns(r: FieldReader, root: Record<string, unknown>): DNS {
   });
 }
 
-/** Reads JSON fields with paths for messages ("ips[0].address"); every failure is code 6. */
+/**
+ * Reads JSON fields with paths for messages ("ips[0].address"); every failure is code 6. Keys are
+ * matched as Go's encoding/json matches the reference's result structs (src/lib/go-fields.ts).
+ */
 class FieldReader {
   constructor(private readonly label: string) {}
 
@@ -207,14 +211,14 @@ class FieldReader {
   }
 
   optString(o: Record<string, unknown>, key: string, path: string): string | undefined {
-    const v = o[key];
+    const v = goField(o, key);
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'string') throw this.fail(join(path, key), `expected a string, got ${describe(v)}`);
     return v;
   }
 
   optInt(o: Record<string, unknown>, key: string, path: string, min: number): number | undefined {
-    const v = o[key];
+    const v = goField(o, key);
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
       throw this.fail(join(path, key), `expected an integer >= ${min}, got ${describe(v)}`);
@@ -223,7 +227,7 @@ class FieldReader {
   }
 
   optStringArray(o: Record<string, unknown>, key: string, path: string): string[] | undefined {
-    const v = o[key];
+    const v = goField(o, key);
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) throw this.fail(join(path, key), `expected a list of strings, got ${describe(v)}`);
     return v.map((s, i) => {
@@ -233,7 +237,7 @@ class FieldReader {
   }
 
   optArray<T>(o: Record<string, unknown>, key: string, path: string, item: (v: unknown, path: string) => T): T[] {
-    const v = o[key];
+    const v = goField(o, key);
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) throw this.fail(join(path, key), `expected a list, got ${describe(v)}`);
     return v.map((x, i) => item(x, `${join(path, key)}[${i}]`));

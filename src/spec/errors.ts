@@ -42,7 +42,7 @@ export class CniError extends Error {
     const out: CniErrorJson = cniVersion
       ? { cniVersion, code: this.code, msg: this.message }
       : { code: this.code, msg: this.message };
-    const details = this.details ?? causeText(this.cause);
+    const details = detailsBeyond(this.message, this.details ?? causeText(this.cause, this.message));
     if (details) out.details = details;
     return out;
   }
@@ -55,14 +55,21 @@ export function asCniError(err: unknown, fallbackCode: ErrorCodeValue = ErrorCod
   return new CniError(fallbackCode, msg, undefined, { cause: err });
 }
 
-function causeText(cause: unknown): string | undefined {
+/** The messages of the cause chain that `msg` does not already contain. */
+function causeText(cause: unknown, msg: string): string | undefined {
   const parts: string[] = [];
   let c = cause;
   for (let depth = 0; c instanceof Error && depth < 5; depth++) {
-    parts.push(c.message);
+    if (c.message && !msg.includes(c.message)) parts.push(c.message);
     c = c.cause;
   }
   return parts.length ? parts.join(': ') : undefined;
+}
+
+/** `details` only carries what `msg` does not say: never a copy or a part of it. */
+function detailsBeyond(msg: string, details: string | undefined): string | undefined {
+  if (!details || msg.includes(details)) return undefined;
+  return details;
 }
 
 export const invalidConfig = (msg: string, cause?: unknown) =>

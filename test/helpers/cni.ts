@@ -52,7 +52,8 @@ export class CniBinDir {
     if (call.netns !== undefined) env.CNI_NETNS = call.netns;
     if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
     if (call.args !== undefined) env.CNI_ARGS = call.args;
-    const input = call.config === undefined ? '' : typeof call.config === 'string' ? call.config : JSON.stringify(call.config);
+    const config = typeof call.config === 'object' && process.env.CNI_TEST_KEY_CASE === 'go' ? goCase(call.config) : call.config;
+    const input = config === undefined ? '' : typeof config === 'string' ? config : JSON.stringify(config);
     const file = path.join(this.dir, plugin);
     const [cmd, ...argv] = call.inNetns ? ['ip', 'netns', 'exec', call.inNetns, file] : [file];
     const r = spawnSync(cmd!, argv, { env, input, encoding: 'utf8', timeout: 60_000 });
@@ -69,4 +70,17 @@ export class CniBinDir {
   dispose(): void {
     if (this.owned) fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CNI_TEST_KEY_CASE=go: every config a test sends is rewritten with its keys as Go field names
+ * would spell them (first letter upper-case: "IsGateway", "Ipam", "RuntimeConfig",
+ * "PrevResult"), as configs written for the reference may be; the plugins must read them the same
+ * (Go's case-insensitive struct matching). Map-typed values (capabilities) keep their keys.
+ */
+export function goCase(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => goCase(v));
+  if (value === null || typeof value !== 'object') return value;
+  if (key === 'capabilities') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), goCase(v, k)]));
 }

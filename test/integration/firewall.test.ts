@@ -319,5 +319,62 @@ misc('ADD needs a prevResult; firewalld is refused with code 2; STATUS answers',
   }
 });
 
-suites.push(misc);
+/**
+ * backend absent or "" (what podman writes): iptables when the host filters forwarded traffic with
+ * iptables (FORWARD policy DROP, iptables-nft or -legacy), so that the container's traffic is
+ * accepted where it is dropped; else nftables.
+ */
+const auto = suite<{ bin: CniBinDir }>('firewall (backend "": chosen by the host)');
+auto.before((ctx) => {
+  ctx.bin = new CniBinDir();
+});
+auto.after((ctx) => ctx.bin?.dispose());
+
+const hostIptables = (w: World, tool: string) => `${w.hostOk(`${tool}-save`, ['-t', 'filter'])}`;
+
+for (const flavour of ['iptables-nft', 'iptables-legacy'] as const) {
+  auto(`${flavour} FORWARD policy DROP on the host: the accepts go into iptables and traffic flows; DEL removes them`, ({ bin }) => {
+    const w = new World(bin);
+    try {
+      w.hostOk(flavour, ['-P', 'FORWARD', 'DROP']);
+      w.hostOk(flavour.replace('iptables', 'ip6tables'), ['-P', 'FORWARD', 'DROP']);
+      const [A, B] = [w.network(), w.network()];
+      const a1 = w.container(A, 'a1');
+      const b1 = w.container(B, 'b1');
+      assert.ok(blocked(a1, b1.v4), 'the host drops forwarded traffic');
+      for (const c of [a1, b1]) ok(w.firewall('ADD', c, '' as BackendName), `ADD ${c.containerId} with backend ""`);
+      assert.ok(reaches(a1, b1.v4), 'a1 -> b1 through iptables FORWARD DROP');
+      assert.ok(reaches(a1, b1.v6), 'a1 -> b1 (IPv6)');
+      assert.match(hostIptables(w, flavour), '-A CNI-FORWARD -s ' + a1.v4);
+      assert.is(w.dump('nftables'), '', 'no nftables table of ours');
+      ok(w.firewall('CHECK', a1, '' as BackendName), 'CHECK');
+      for (const c of [a1, b1]) ok(w.firewall('DEL', c, '' as BackendName), `DEL ${c.containerId}`);
+      assert.not.match(hostIptables(w, flavour), a1.v4);
+      assert.ok(blocked(a1, b1.v4), 'after DEL the host drops again');
+    } finally {
+      w.cleanup();
+    }
+  });
+}
+
+auto('a host without iptables filtering: nftables, and no iptables table is created', ({ bin }) => {
+  const w = new World(bin);
+  try {
+    const [A, B] = [w.network(), w.network()];
+    const a1 = w.container(A, 'a1');
+    const b1 = w.container(B, 'b1');
+    ok(w.firewall('ADD', a1, '' as BackendName), 'ADD with backend absent');
+    assert.match(w.dump('nftables'), a1.v4);
+    assert.is(w.hostOk('cat', ['/proc/net/ip_tables_names']).trim(), '', 'no legacy iptables table');
+    assert.not.match(w.hostOk('nft', ['list', 'tables']), 'ip filter');
+    assert.ok(reaches(a1, b1.v4), 'a1 -> b1');
+    ok(w.firewall('DEL', a1, '' as BackendName), 'DEL');
+    assert.not.match(w.dump('nftables'), a1.v4);
+    assert.not.match(w.hostOk('nft', ['list', 'tables']), 'ip filter', 'DEL started no iptables either');
+  } finally {
+    w.cleanup();
+  }
+});
+
+suites.push(misc, auto);
 for (const s of suites) s.run();

@@ -21,6 +21,26 @@ function fails(fn: () => unknown, code: number, msg: RegExp): void {
   assert.unreachable(`expected an error matching ${msg}`);
 }
 
+test('ipam: absent, null or {} is L2-only; a string, or an object with keys but no type, is code 7 naming the field', () => {
+  for (const ipam of [undefined, null, {}]) assert.is(parseBridgeConfig(base({ ipam }), '').settings.ipamType, '', JSON.stringify(ipam));
+  assert.is(parseBridgeConfig(base({ ipam: { type: 'host-local' } }), '').settings.ipamType, 'host-local');
+  fails(() => parseBridgeConfig(base({ ipam: 'x' }), ''), 7, /"ipam" must be an object with a "type", got "x"/);
+  fails(() => parseBridgeConfig(base({ ipam: ['host-local'] }), ''), 7, /"ipam" must be an object/);
+  fails(() => parseBridgeConfig(base({ ipam: { tpye: 'host-local' } }), ''), 7, /"ipam.type" is missing/);
+  fails(() => parseBridgeConfig(base({ ipam: { type: '' } }), ''), 7, /"ipam.type" is missing/);
+  fails(() => parseBridgeConfig(base({ ipam: { type: 5 } }), ''), 7, /"ipam.type" must be a string, got 5/);
+});
+
+test('plugin keys in any case are found as Go finds them (the last variant wins)', () => {
+  const s = parseBridgeConfig(base({ Bridge: 'br7', IsGateway: true, ipmasq: true, MTU: 1400, VlanTrunk: [{ ID: 5 }], hairpinMode: false, HairpinMode: true }), '').settings;
+  assert.is(s.bridge, 'br7');
+  assert.is(s.isGateway, true);
+  assert.is(s.ipMasq, true);
+  assert.is(s.mtu, 1400);
+  assert.equal(s.trunkVlans, [5]);
+  assert.is(s.hairpinMode, true);
+});
+
 test('defaults match the reference', () => {
   const s = parseBridgeConfig(base(), '').settings;
   assert.equal(s, {

@@ -17,8 +17,8 @@ function code(fn: () => unknown): number | undefined {
   return undefined;
 }
 
-test('defaults: nftables, CNI-ADMIN, open, trusted', () => {
-  assert.equal(parse({}), { backend: 'nftables', adminChain: 'CNI-ADMIN', ingressPolicy: 'open', firewalldZone: 'trusted' });
+test('defaults: backend auto (chosen by the host at run time), CNI-ADMIN, open, trusted', () => {
+  assert.equal(parse({}), { backend: 'auto', adminChain: 'CNI-ADMIN', ingressPolicy: 'open', firewalldZone: 'trusted' });
 });
 
 test('null and empty strings mean absent, like Go zero values', () => {

@@ -49,6 +49,26 @@ test('ADD honours requested addresses, per range set', async () => {
   assert.equal(r!.ips!.map((i) => i.address), ['10.1.0.50/24', '2001:db8::105/64']);
 });
 
+test('ADD: a requested address no range set holds fails before the store is opened (no last_reserved_ip)', async () => {
+  const { store, plugin, opened } = setup();
+  await expectCniError(() => invoke(plugin, 'ADD', { ...dual, args: { cni: { ips: ['10.9.0.5'] } } }, { containerId: 'c1', ifName: 'eth0' }), 999, 'failed to allocate all requested IPs: 10.9.0.5');
+  assert.equal(opened, []);
+  assert.is(store.lastReservedIp('0'), undefined);
+  assert.equal([...store.files.keys()], []);
+  // Two requested addresses for one range set: the second has nowhere to go, also refused up front.
+  await expectCniError(() => invoke(plugin, 'ADD', { ...dual, args: { cni: { ips: ['10.1.0.5', '10.1.0.6'] } } }, { containerId: 'c1', ifName: 'eth0' }), 999, 'failed to allocate all requested IPs: 10.1.0.6');
+  assert.equal(opened, []);
+});
+
+test('ADD: one list requesting the same address twice is a config error; the same address from two sources counts once', async () => {
+  const { plugin, opened } = setup();
+  await expectCniError(() => invoke(plugin, 'ADD', { ...dual, args: { cni: { ips: ['10.1.0.7', '10.1.0.7'] } } }, { containerId: 'c1', ifName: 'eth0' }), 7, 'args.cni.ips[1]: IP address 10.1.0.7 requested twice');
+  await expectCniError(() => invoke(plugin, 'ADD', { ...dual, runtimeConfig: { ips: ['10.1.0.7/24', '10.1.0.7'] } }, { containerId: 'c1', ifName: 'eth0' }), 7, 'runtimeConfig.ips[1]: IP address 10.1.0.7 requested twice');
+  assert.equal(opened, []);
+  const r = await invoke(plugin, 'ADD', { ...dual, args: { cni: { ips: ['10.1.0.7'] } }, runtimeConfig: { ips: ['10.1.0.7/24'] } }, { containerId: 'c1', ifName: 'eth0' });
+  assert.equal(r!.ips!.map((i) => i.address), ['10.1.0.7/24', '2001:db8::100/64']);
+});
+
 test('ADD failure in a later range set releases only what this ADD took', async () => {
   const { store, plugin } = setup();
   // (c1, eth0) already holds an IPv6 address: the second set fails as a duplicate

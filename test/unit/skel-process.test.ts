@@ -90,7 +90,7 @@ test('process: ADD reads stdin to EOF and prints the result; errors exit 1', asy
   assert.is(ok.stdout, '{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.0.0.2/24"}],"dns":{}}\n');
   const bad = await runChild(env, '');
   assert.is(bad.code, 1);
-  assert.equal(JSON.parse(bad.stdout), { code: 6, msg: 'error decoding network config: stdin is empty' });
+  assert.equal(JSON.parse(bad.stdout), { code: 6, msg: 'error unmarshall network config: unexpected end of JSON input' });
 });
 
 test.run();

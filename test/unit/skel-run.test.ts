@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runPlugin, type PluginIO } from '../../src/skel/run.js';
@@ -162,7 +165,7 @@ test('a CniError from the plugin: error JSON with cniVersion on stdout, exit 1',
   assert.is(r.stdout, '{"cniVersion":"1.0.0","code":11,"msg":"try again","details":"lock held"}\n');
 });
 
-test('other exceptions become code 999 with the cause chain', async () => {
+test('other exceptions become code 999; details carry only the causes msg does not already say', async () => {
   const h = fakePlugin({
     del: () => {
       throw new Error('link delete failed', { cause: new Error('EBUSY') });
@@ -170,7 +173,49 @@ test('other exceptions become code 999 with the cause chain', async () => {
   });
   const r = await run(h, { ...ENV, CNI_COMMAND: 'DEL' }, conf());
   assert.is(r.code, 1);
-  assert.equal(errorOut(r), { cniVersion: '1.0.0', code: 999, msg: 'link delete failed', details: 'link delete failed: EBUSY' });
+  assert.equal(errorOut(r), { cniVersion: '1.0.0', code: 999, msg: 'link delete failed', details: 'EBUSY' });
+  const h2 = fakePlugin({
+    del: () => {
+      throw new Error('link delete failed: EBUSY', { cause: new Error('EBUSY') });
+    },
+  });
+  const r2 = await run(h2, { ...ENV, CNI_COMMAND: 'DEL' }, conf());
+  assert.equal(errorOut(r2), { cniVersion: '1.0.0', code: 999, msg: 'link delete failed: EBUSY' });
+  const h3 = fakePlugin({
+    del: () => {
+      throw new CniError(7, 'bad thing happened', 'bad thing');
+    },
+  });
+  assert.equal(errorOut(await run(h3, { ...ENV, CNI_COMMAND: 'DEL' }, conf())), { cniVersion: '1.0.0', code: 7, msg: 'bad thing happened' });
+});
+
+test('a failure logs one line (level, plugin, command, container, code, message); the stack only at debug', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skel-log-'));
+  try {
+    const fail = () => {
+      throw new Error('link delete failed', { cause: new Error('EBUSY') });
+    };
+    const file = path.join(dir, 'warn.log');
+    await run(fakePlugin({ del: fail }), { ...ENV, CNI_COMMAND: 'DEL', CNI_LOG_LEVEL: 'error', CNI_LOG_FILE: file }, conf());
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.is(lines.length, 1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.is(line.level, 50);
+    assert.is(line.plugin, 'fake');
+    assert.is(line.command, 'DEL');
+    assert.is(line.containerId, 'c1');
+    assert.is(line.code, 999);
+    assert.is(line.msg, 'link delete failed');
+    assert.is(line.details, 'EBUSY');
+    assert.not.ok('err' in line);
+    assert.ok(lines[0]!.length < 300, lines[0]);
+    const debugFile = path.join(dir, 'debug.log');
+    await run(fakePlugin({ del: fail }), { ...ENV, CNI_COMMAND: 'DEL', CNI_LOG_LEVEL: 'debug', CNI_LOG_FILE: debugFile }, conf());
+    const failure = fs.readFileSync(debugFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; err?: { stack?: string } }).find((l) => l.msg === 'link delete failed');
+    assert.match(failure?.err?.stack ?? '', 'EBUSY');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('parseConfig errors are reported like verb errors', async () => {
@@ -223,16 +268,16 @@ test('environment errors: code 4, no cniVersion, plugin not loaded', async () =>
 
 test('stdin errors', async () => {
   const cases: [string | object, number, string, string?][] = [
-    ['', 6, 'error decoding network config: stdin is empty'],
-    ['{"name":', 6, 'error decoding network config: '],
-    ['[1,2]', 6, 'error decoding network config: expected a JSON object'],
+    ['', 6, 'error unmarshall network config: unexpected end of JSON input'],
+    ['{"name":', 6, 'error unmarshall network config: unexpected end of JSON input'],
+    ['[1,2]', 6, 'error unmarshall network config: expected a JSON object'],
     [{ cniVersion: '1.0.0', type: 'fake' }, 7, 'missing network name'],
     [{ cniVersion: '1.0.0', name: '', type: 'fake' }, 7, 'missing network name'],
     [{ cniVersion: '1.0.0', name: 5, type: 'fake' }, 7, 'network name must be a string'],
     [{ cniVersion: '1.0.0', name: 'bad name', type: 'fake' }, 7, 'invalid network name: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$', 'bad name'],
     [{ cniVersion: '1.0.0', name: '-net', type: 'fake' }, 7, 'invalid network name: must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$', '-net'],
-    [{ cniVersion: '1.0.0', name: 'net1' }, 7, 'missing plugin type ("type")'],
-    [{ cniVersion: 1, name: 'net1', type: 'fake' }, 6, 'error decoding network config: cniVersion must be a string'],
+    [{ cniVersion: '1.0.0', name: 'net1', type: 5 }, 6, 'error unmarshall network config: type must be a string'],
+    [{ cniVersion: 1, name: 'net1', type: 'fake' }, 6, 'decoding version from network config: cniVersion must be a string'],
   ];
   for (const [stdin, code, msg, details] of cases) {
     const h = fakePlugin();
@@ -254,6 +299,38 @@ test('unsupported cniVersion is code 1 with the reference details', async () => 
   // Empty cniVersion means 0.1.0.
   const r2 = await run(h, ENV, conf({ cniVersion: '' }));
   assert.equal(errorOut(r2), { cniVersion: '0.1.0', code: 1, msg: 'incompatible CNI versions', details: 'config is "0.1.0", plugin supports ["0.4.0" "1.0.0"]' });
+});
+
+test('a config without "type" reaches the plugin (the plugin knows what it is)', async () => {
+  const h = fakePlugin();
+  const r = await run(h, ENV, { cniVersion: '1.0.0', name: 'lo-test' });
+  assert.is(r.code, 0, r.stdout);
+  assert.is(h.calls[0]!.conf.type, undefined);
+});
+
+test('shared keys reach the plugin under their spec names, matched as Go matches struct fields', async () => {
+  const h = fakePlugin();
+  const stdin = '{"CNIVersion":"1.0.0","Name":"net1","IPAM":{"Type":"host-local","Ranges":[[{"Subnet":"10.1.0.0/16"}]]},' +
+    '"RuntimeConfig":{"PortMappings":[{"HostPort":8080,"containerport":80}]},"Args":{"CNI":{"IPs":["10.1.0.5"]}},"ipmasq":true}';
+  const r = await run(h, ENV, stdin);
+  assert.is(r.code, 0, r.stdout);
+  const c = h.calls[0]!.conf;
+  assert.is(c.cniVersion, '1.0.0');
+  assert.is(c.name, 'net1');
+  assert.equal(c.ipam, { type: 'host-local', ranges: [[{ subnet: '10.1.0.0/16' }]] });
+  assert.equal(c.runtimeConfig, { portMappings: [{ hostPort: 8080, containerPort: 80 }] });
+  assert.equal(c.args, { cni: { ips: ['10.1.0.5'] } });
+  assert.is(c.ipmasq, true, "a plugin's own keys stay as written: its readers find them");
+});
+
+test('prevResult fields are matched case-insensitively too', async () => {
+  const h = fakePlugin();
+  const stdin = { cniVersion: '1.0.0', name: 'net1', PrevResult: { CNIVersion: '1.0.0', IPs: [{ Address: '10.0.0.2/24', Gateway: '10.0.0.1' }], Routes: [{ Dst: '0.0.0.0/0' }] } };
+  const r = await run(h, ENV, stdin);
+  assert.is(r.code, 0, r.stdout);
+  const prev = h.calls[0]!.conf.prevResult as Result;
+  assert.equal(prev.ips, [{ address: '10.0.0.2/24', gateway: '10.0.0.1' }]);
+  assert.equal(prev.routes, [{ dst: '0.0.0.0/0' }]);
 });
 
 test('an empty cniVersion reaches the plugin as 0.1.0', async () => {

@@ -2,7 +2,8 @@
  * Apply a result to one interface inside the container (the reference's ipam.ConfigureIface):
  * addresses whose `interface` points at it, IPv6 enabled first when needed, link up, DAD waited for
  * when there is an IPv6 gateway, then the routes (a route without gw goes via its family's first
- * gateway; mtu, advmss, priority, table and scope are honoured).
+ * gateway; mtu, advmss, priority, table and scope are honoured). Routes are appended beside any
+ * route to the same destination through another gateway or device (a second network's default).
  */
 import type { Link } from '../../netlink/index.js';
 import type { Logger } from '../../log/logger.js';
@@ -73,7 +74,9 @@ function addRoute(sb: Sandbox, link: Link, route: Route, gateways: Gateways): vo
   const dst = IpNet.parse(route.dst);
   const gw = route.gw || gateways[dst.family];
   try {
-    sb.nl.routeAdd({
+    // Appended, as the reference's RouteAddEcmp: a container on two networks gets a default route
+    // from each (the kernel picks), instead of failing the second ADD with EEXIST.
+    sb.nl.routeAppend({
       dst: route.dst,
       index: link.index,
       ...(gw ? { gw } : {}),

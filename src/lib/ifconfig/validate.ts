@@ -54,7 +54,9 @@ export function validateRoutes(nl: Netlink, routes: readonly Route[]): void {
     const wantDst = dst.masked().toString();
     const isDefault = dst.prefix === 0;
     const gw = route.gw && !isDefault ? IpAddress.parse(route.gw) : undefined;
-    const matches = (r: RouteInfo) => block(r.dst) === wantDst && (!gw || (r.gw !== undefined && gw.equals(IpAddress.tryParse(r.gw))));
+    const viaGw = (text: string | undefined) => text !== undefined && gw!.equals(IpAddress.tryParse(text));
+    // A route appended beside another to the same destination may be one hop of a multipath route.
+    const matches = (r: RouteInfo) => block(r.dst) === wantDst && (!gw || viaGw(r.gw) || (r.nexthops ?? []).some((h) => viaGw(h.gw)));
     const inTable = (table: number) => nl.routeList({ family: dst.family, table }).some(matches);
     const found = route.table ? inTable(route.table) : inTable(MAIN_TABLE) || (tables ??= vrfTables(nl)).some(inTable);
     if (!found) throw new InterfaceCheckError(`Expected Route {Dst:${route.dst} GW:${route.gw ?? '<nil>'}} not found in routing table`);

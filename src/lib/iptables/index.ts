@@ -5,8 +5,8 @@
  */
 export type { IptFamily, IptTable, RestoreBatch, SavedTable } from './types.js';
 export { IptablesError } from './errors.js';
-export { iptablesRestore, iptablesSave, iptablesAvailable, type RestoreOptions } from './run.js';
+export { iptablesRestore, iptablesSave, iptablesAvailable, useIptablesFlavour, type IptablesFlavour, type RestoreOptions } from './run.js';
 export { removeRulesMatching, planRemoval } from './remove.js';
 export { quoteComment, buildRestoreText, deleteLineFor, missingChains, BUILTIN_CHAINS } from './restore-text.js';
 export { parseIptablesSave } from './save-parse.js';
-export { iptablesMayHaveChain } from './presence.js';
+export { iptablesMayHaveChain, iptablesFiltersForward, type IptablesFiltering } from './presence.js';

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { Nftables } from '../../netlink/nftables/index.js';
 import type { IptFamily, IptTable } from './types.js';
+import type { IptablesFlavour } from './run.js';
 
 function legacyTableLoaded(family: IptFamily, table: IptTable): boolean {
   try {
@@ -32,4 +33,36 @@ export function iptablesMayHaveChain(family: IptFamily, table: IptTable, chain: 
   } catch {
     return true;
   }
+}
+
+export interface IptablesFiltering {
+  flavour: IptablesFlavour;
+  reason: string;
+}
+
+/** How the host filters forwarded traffic with iptables, or undefined when it does not. */
+export function iptablesFiltersForward(): IptablesFiltering | undefined {
+  for (const family of [4, 6] as const) {
+    try {
+      const reason = nftBackedForwardFilter(family);
+      if (reason) return { flavour: 'nft', reason };
+    } catch {
+      // nf_tables unreadable: no iptables-nft rules either
+    }
+    // Legacy: the filter table is only instantiated in a namespace once something used it.
+    if (legacyTableLoaded(family, 'filter')) return { flavour: 'legacy', reason: `iptables-legacy filter table in use (IPv${family})` };
+  }
+  return undefined;
+}
+
+/** iptables-nft's `ip filter` FORWARD base chain with a drop policy or any rule. */
+function nftBackedForwardFilter(family: IptFamily): string | undefined {
+  using nft = Nftables.shared();
+  const ref = { family: family === 4 ? 'ip' : 'ip6', name: 'filter' } as const;
+  if (!nft.getTable(ref)) return undefined;
+  const forward = nft.listChains(ref).find((c) => c.name === 'FORWARD' && c.hook === 'forward');
+  if (!forward) return undefined;
+  if (forward.policy === 'drop') return `iptables-nft FORWARD policy DROP (IPv${family})`;
+  const rules = nft.listRules(ref, 'FORWARD').length;
+  return rules > 0 ? `iptables-nft FORWARD has ${rules} rules (IPv${family})` : undefined;
 }

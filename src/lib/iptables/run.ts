@@ -18,9 +18,30 @@ const MAX_BUFFER = 64 * 1024 * 1024;
 const SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
 const resolved = new Map<string, string>();
 
+export type IptablesFlavour = 'legacy' | 'nft';
+let flavour: IptablesFlavour | undefined;
+
+/**
+ * Use `iptables-legacy-*` / `iptables-nft-*` rather than whatever `iptables-*` points to: when the
+ * host's filtering lives in one flavour, rules must go there to take effect. Ignored when that
+ * flavour's tools are not installed.
+ */
+export function useIptablesFlavour(f: IptablesFlavour | undefined): void {
+  flavour = f;
+}
+
 /** The tool's path: the first on PATH, then the sbin directories; the bare name if none has it. */
 function binary(family: IptFamily, tool: 'restore' | 'save'): string {
-  const name = `${family === 6 ? 'ip6tables' : 'iptables'}-${tool}`;
+  const base = `${family === 6 ? 'ip6tables' : 'iptables'}-${tool}`;
+  const flavoured = flavour ? `${family === 6 ? 'ip6tables' : 'iptables'}-${flavour}-${tool}` : undefined;
+  if (flavoured) {
+    const path = lookup(flavoured);
+    if (path !== flavoured) return path;
+  }
+  return lookup(base);
+}
+
+function lookup(name: string): string {
   let found = resolved.get(name);
   if (found === undefined) {
     const dirs = [...(process.env.PATH ?? '').split(':').filter((d) => d.startsWith('/')), ...SBIN_DIRS];

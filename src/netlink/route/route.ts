@@ -11,7 +11,8 @@ import type { NetlinkRequest } from '../transport.js';
 import { AF_UNSPEC, RT_SCOPE, RT_TABLE, RTA, RTAX, RTM, RTN, RTNH_F_ONLINK, RTPROT } from './consts.js';
 import type { RouteInfo, RouteSpec } from './types.js';
 
-export type RouteVerb = 'add' | 'replace' | 'del';
+/** add: NLM_F_EXCL; append: beside existing routes to the same destination (the reference's RouteAddEcmp). */
+export type RouteVerb = 'add' | 'append' | 'replace' | 'del';
 
 /** Decode one RTM_NEWROUTE payload; undefined for families other than IPv4/IPv6. */
 export function parseRoute(payload: Buffer): (RouteInfo & { flags: number }) | undefined {
@@ -43,7 +44,24 @@ export function parseRoute(payload: Buffer): (RouteInfo & { flags: number }) | u
   const advmss = metrics?.u32(RTAX.ADVMSS);
   if (advmss !== undefined) r.advmss = advmss;
   if (hdr.flags & RTNH_F_ONLINK) r.onlink = true;
+  const multipath = a.get(RTA.MULTIPATH);
+  if (multipath) r.nexthops = parseNexthops(multipath);
   return r;
+}
+
+/** RTA_MULTIPATH: struct rtnexthop { u16 len; u8 flags; u8 hops; s32 ifindex; } + attributes, repeated. */
+function parseNexthops(buf: Buffer): { gw?: string; index: number }[] {
+  const out: { gw?: string; index: number }[] = [];
+  for (let off = 0; off + 8 <= buf.length; ) {
+    const len = buf.readUInt16LE(off);
+    if (len < 8 || off + len > buf.length) break;
+    const hop: { gw?: string; index: number } = { index: buf.readInt32LE(off + 4) };
+    const gw = Attrs.parse(buf.subarray(off + 8, off + len)).get(RTA.GATEWAY);
+    if (gw) hop.gw = formatIp(gw);
+    out.push(hop);
+    off += (len + 3) & ~3;
+  }
+  return out;
 }
 
 // Equivalent to: `ip [-4|-6] route show table T` (T = 0: all tables)
@@ -97,7 +115,7 @@ export function routeModifyRequest(verb: RouteVerb, spec: RouteSpec): NetlinkReq
       if (spec.advmss !== undefined) m.u32(RTAX.ADVMSS, spec.advmss);
     });
   }
-  const flags = verb === 'add' ? NLM_F.CREATE | NLM_F.EXCL : verb === 'replace' ? NLM_F.CREATE | NLM_F.REPLACE : 0;
+  const flags = { add: NLM_F.CREATE | NLM_F.EXCL, append: NLM_F.CREATE | NLM_F.APPEND, replace: NLM_F.CREATE | NLM_F.REPLACE, del: 0 }[verb];
   const via = spec.gw ? ` via ${spec.gw}` : '';
   const dev = spec.index !== undefined ? ` dev index ${spec.index}` : '';
   return {

@@ -104,6 +104,8 @@ export interface RouteInfo extends Required<Pick<RouteSpec, 'dst' | 'table' | 's
   /** RTNH_F_ONLINK: the gateway is used as if on the link, whatever its subnet. */
   onlink?: boolean;
   family: IpFamily;
+  /** The next hops of a multipath route (an IPv6 route appended beside another with another gateway). */
+  nexthops?: { gw?: string; index: number }[];
 }
 
 export interface BridgeVlan {

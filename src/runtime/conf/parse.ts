@@ -3,12 +3,17 @@
  * `cniVersions` entries newer than this library are dropped and the highest remaining version
  * wins; disableCheck/disableGC/loadOnlyInlinedPlugins accept a bool or "true"/"false"; every
  * plugin object needs a `type`. A single-plugin config (.conf) is up-converted to a list.
+ * Key matching is Go's, as libcni decodes: the list's own keys are read from a map (exact keys:
+ * `"Plugins"` is not `plugins`), a plugin object's name/type/cniVersion/capabilities from the
+ * types.NetConf struct (case-insensitive, last variant wins; src/lib/go-fields.ts).
  */
 import { CURRENT_VERSION } from '../../spec/types.js';
 import { ConfigError, errorText } from '../errors.js';
 import { marshalSorted } from '../go-json.js';
 import type { NetworkConfig, NetworkConfigList, PluginConf } from '../types.js';
 import { compareVersions } from '../../spec/version.js';
+import { canonicalize } from '../../lib/go-fields.js';
+import { PLUGIN_CONF_SHAPE } from '../../spec/netconf-shape.js';
 
 const LIST_PREFIX = 'error parsing configuration list';
 const PLUGIN_PREFIX = 'error parsing configuration';
@@ -54,7 +59,7 @@ export function networkConfFromBytes(bytes: Buffer): NetworkConfigList {
 
 /** Parse one plugin object (an entry of `plugins`, a <name>/*.conf file, or a whole .conf). */
 export function pluginConfFromBytes(bytes: Buffer): NetworkConfig {
-  const raw = parseObject(bytes, PLUGIN_PREFIX);
+  const raw = canonicalize(parseObject(bytes, PLUGIN_PREFIX), PLUGIN_CONF_SHAPE);
   for (const key of ['type', 'name', 'cniVersion'] as const) {
     if (key in raw && typeof raw[key] !== 'string') {
       throw new ConfigError(`${PLUGIN_PREFIX}: "${key}" must be a string, got ${jsonType(raw[key])}`);

@@ -6,7 +6,7 @@
  */
 import { invalidConfig } from '../../../spec/errors.js';
 import type { NetConf } from '../../../spec/types.js';
-import { optBool, optInt, optString } from '../../../lib/config-fields.js';
+import { optBool, optInt, optString, optValue } from '../../../lib/config-fields.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/cni/dhcp.sock';
 
@@ -48,8 +48,8 @@ export function parseOptionName(raw: unknown, where: string): number {
 }
 
 function objects(raw: Record<string, unknown>, key: string): Record<string, unknown>[] {
-  const v = raw[key];
-  if (v === undefined || v === null) return [];
+  const v = optValue(raw, key);
+  if (v === undefined) return [];
   if (!Array.isArray(v) || v.some((o) => typeof o !== 'object' || o === null || Array.isArray(o))) {
     throw invalidConfig(`failed to load netconf: "ipam.${key}" must be an array of objects`);
   }

@@ -3,7 +3,10 @@
  * MAC spoof check) -> IPAM -> container addresses and routes -> gateway addresses on the bridge and
  * forwarding -> masquerading -> port up.
  * Every step that leaves something behind registers its undo on a Rollback, so a failed ADD
- * leaves no veth, IPAM reservation or netfilter rule (the shared bridge and its gateway address stay).
+ * leaves no veth, IPAM reservation or netfilter rule; a bridge it created goes too unless another
+ * port uses it (an existing, shared bridge and its gateway address stay).
+ * Before anything is touched: the settings' combinations and, when the IPAM plugin is this
+ * executable, the IPAM section itself (preflightDelegate), so a bad config changes nothing.
  */
 import type { Link } from '../../../netlink/index.js';
 import type { PluginContext } from '../../../skel/types.js';
@@ -12,10 +15,10 @@ import { CniError, ErrorCode } from '../../../spec/errors.js';
 import { Rollback } from '../../../lib/rollback.js';
 import { setupVeth, type VethPair } from '../../../lib/veth.js';
 import { enableForwarding } from '../../../lib/forwarding.js';
-import { delegateAdd, delegateDel } from '../../../skel/delegate.js';
+import { delegateAdd, delegateDel, preflightDelegate } from '../../../skel/delegate.js';
 import { Sandbox, configureInterface, enableArpNotify, hasDnsSettings, setDadMode } from '../../../lib/ifconfig/index.js';
 import type { BridgeConf, BridgeSettings } from './config.js';
-import { bridgeByName, ensureBridge } from './ensure-bridge.js';
+import { bridgeByName, ensureBridge, removeIfUnused } from './ensure-bridge.js';
 import { attachPort } from './port.js';
 import { planGateways, type GatewayPlan } from './gateways.js';
 import { ensureGatewayAddress } from './gateway-address.js';
@@ -36,6 +39,7 @@ interface AddRun {
 
 export async function addBridge(conf: BridgeConf, ctx: PluginContext): Promise<Result> {
   checkCombinations(conf.settings);
+  if (conf.settings.ipamType) await preflightDelegate(conf.settings.ipamType, ctx.args.stdin, ctx);
   using sb = Sandbox.open(ctx.args.netns);
   using host = Sandbox.current();
   // `return await`, not `return`: the handles above must stay open until the steps finish.
@@ -55,7 +59,9 @@ function checkCombinations(s: BridgeSettings): void {
 
 async function attach(run: AddRun): Promise<Result> {
   const { s, ctx, host } = run;
-  const br = ensureBridge(host.nl, { name: s.bridge, mtu: s.mtu, promisc: s.promiscMode, vlanFiltering: s.vlanFiltering });
+  const br = ensureBridge(host.nl, { name: s.bridge, mtu: s.mtu, promisc: s.promiscMode, vlanFiltering: s.vlanFiltering }, (index) =>
+    run.rb.defer(`delete bridge ${s.bridge} (made by this ADD) unless in use`, () => removeIfUnused(host.nl, index)),
+  );
   const pair = createPort(run, br);
   if (s.macspoofchk) await addSpoofCheck(ctx, run.rb, { hostIface: pair.host.name, mac: pair.cont.mac });
   const result: Result = {

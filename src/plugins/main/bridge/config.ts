@@ -4,7 +4,8 @@
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optBool, optInt, optString } from '../../../lib/config-fields.js';
+import { optBool, optInt, optString, optValue } from '../../../lib/config-fields.js';
+import { ipamTypeOf } from '../../../lib/ipam-section.js';
 import { requestedMac } from '../../../lib/container-mac.js';
 import { collectVlanTrunk } from './vlan-trunk.js';
 
@@ -52,18 +53,12 @@ function bridgeName(raw: NetConf): string {
   return name;
 }
 
-function ipamType(raw: NetConf): string {
-  const type = raw.ipam?.type;
-  if (type === undefined || type === null) return '';
-  if (typeof type !== 'string') throw invalidConfig('failed to load netconf: "ipam.type" must be a string');
-  return type;
-}
-
 export function parseBridgeConfig(raw: NetConf, cniArgs: string): BridgeConf {
   const vlan = optInt(raw, 'vlan', 0);
   if (vlan < 0 || vlan > MAX_VLAN) throw invalidConfig(`invalid VLAN ID ${vlan} (must be between 0 and ${MAX_VLAN})`);
-  const trunkGiven = raw.vlanTrunk !== undefined && raw.vlanTrunk !== null;
-  const trunkVlans = trunkGiven ? collectVlanTrunk(raw.vlanTrunk) : [];
+  const trunk = optValue(raw, 'vlanTrunk');
+  const trunkGiven = trunk !== undefined;
+  const trunkVlans = trunkGiven ? collectVlanTrunk(trunk) : [];
   // Only access ports (untagged) or trunk ports (tagged) are supported, not both.
   if (vlan > 0 && trunkVlans.length > 0) throw invalidConfig('cannot set vlan and vlanTrunk at the same time');
   const mtu = optInt(raw, 'mtu', 0);
@@ -88,7 +83,7 @@ export function parseBridgeConfig(raw: NetConf, cniArgs: string): BridgeConf {
     disableContainerInterface: optBool(raw, 'disableContainerInterface', false),
     portIsolation: optBool(raw, 'portIsolation', false),
     mac: requestedMac(raw, cniArgs),
-    ipamType: ipamType(raw),
+    ipamType: ipamTypeOf(raw),
   };
   return { ...raw, settings };
 }

@@ -3,6 +3,7 @@
  * messages (ids 1..4094; both range ends or neither).
  */
 import { invalidConfig } from '../../../spec/errors.js';
+import { goField } from '../../../lib/go-fields.js';
 
 export interface VlanTrunkEntry {
   id?: number;
@@ -13,7 +14,7 @@ export interface VlanTrunkEntry {
 const MAX_VID = 4094;
 
 function readId(entry: Record<string, unknown>, key: 'id' | 'minID' | 'maxID', index: number): number | undefined {
-  const v = entry[key];
+  const v = goField(entry, key);
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidConfig(`failed to load netconf: vlanTrunk[${index}].${key} must be an integer`);
   return v;

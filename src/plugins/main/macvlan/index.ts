@@ -5,7 +5,7 @@
 import type { MacvlanMode } from '../../../netlink/index.js';
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optInt } from '../../../lib/config-fields.js';
+import { optInt, present } from '../../../lib/config-fields.js';
 import { requestedMac } from '../../../lib/container-mac.js';
 import { InterfaceCheckError } from '../../../lib/ifconfig/index.js';
 import { linkPlugin, onMaster, readIfName, readLinkCommon, readMode, readMtu, type LinkPluginConf, type MasterSettings } from '../../../lib/link-plugin/index.js';
@@ -22,7 +22,7 @@ export interface MacvlanConf extends LinkPluginConf {
 }
 
 export function parseMacvlanConfig(raw: NetConf, cniArgs: string): MacvlanConf {
-  const bcQueueLen = raw.bcqueuelen === undefined || raw.bcqueuelen === null ? undefined : optInt(raw, 'bcqueuelen', 0);
+  const bcQueueLen = present(raw, 'bcqueuelen') ? optInt(raw, 'bcqueuelen', 0) : undefined;
   if (bcQueueLen !== undefined && (bcQueueLen < 0 || bcQueueLen > 0xffffffff)) throw invalidConfig(`invalid bcqueuelen ${bcQueueLen}`);
   return {
     ...raw,

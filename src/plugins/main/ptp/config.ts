@@ -1,6 +1,8 @@
 /** ptp's config: ipMasq, ipMasqBackend, mtu, and a required IPAM plugin. */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
+import { optBool, optInt, optString } from '../../../lib/config-fields.js';
+import { ipamTypeOf } from '../../../lib/ipam-section.js';
 
 export interface PtpSettings {
   ipMasq: boolean;
@@ -19,16 +21,16 @@ function wrongType(key: string, want: string, v: unknown): never {
 }
 
 export function parsePtpConfig(raw: NetConf): PtpConf {
-  const { ipMasq, ipMasqBackend, mtu } = raw;
-  if (ipMasq != null && typeof ipMasq !== 'boolean') wrongType('ipMasq', 'a boolean', ipMasq);
-  if (ipMasqBackend != null && typeof ipMasqBackend !== 'string') wrongType('ipMasqBackend', 'a string', ipMasqBackend);
-  if (mtu != null && (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < 0)) wrongType('mtu', 'a non-negative integer', mtu);
-  const ipamType = raw.ipam?.type;
-  if (typeof ipamType !== 'string' || ipamType === '') throw invalidConfig('ptp needs an IPAM plugin: "ipam.type" is missing');
+  const ipMasq = optBool(raw, 'ipMasq', false);
+  const ipMasqBackend = optString(raw, 'ipMasqBackend');
+  const mtu = optInt(raw, 'mtu', 0);
+  if (mtu < 0) wrongType('mtu', 'a non-negative integer', mtu);
+  const ipamType = ipamTypeOf(raw);
+  if (ipamType === '') throw invalidConfig('ptp needs an IPAM plugin: "ipam.type" is missing');
   const settings: PtpSettings = {
-    ipMasq: ipMasq ?? false,
+    ipMasq,
     ...(ipMasqBackend ? { ipMasqBackend } : {}),
-    mtu: mtu ?? 0,
+    mtu,
     ipamType,
   };
   return { ...raw, settings };

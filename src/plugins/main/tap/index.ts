@@ -8,7 +8,7 @@ import type { Link } from '../../../netlink/index.js';
 import type { NetConf } from '../../../spec/types.js';
 import type { PluginContext } from '../../../skel/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
-import { optBool, optString } from '../../../lib/config-fields.js';
+import { optBool, optString, optValue } from '../../../lib/config-fields.js';
 import { requestedMac } from '../../../lib/container-mac.js';
 import type { Sandbox } from '../../../lib/ifconfig/index.js';
 import { createPersistentTap, TapError } from '../../../netlink/tuntap/index.js';
@@ -30,8 +30,8 @@ export interface TapConf extends LinkPluginConf {
 const UINT32_MAX = 0xffffffff;
 
 function optId(raw: NetConf, key: 'owner' | 'group'): number | undefined {
-  const v = raw[key];
-  if (v === undefined || v === null) return undefined;
+  const v = optValue(raw, key);
+  if (v === undefined) return undefined;
   // Go's *uint32: a whole number; (uid_t)-1 means "nobody" to the kernel, so it is refused here.
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= UINT32_MAX) {
     throw invalidConfig(`failed to load netconf: "${key}" must be a uid/gid (an integer from 0 to ${UINT32_MAX - 1}), got ${JSON.stringify(v)}`);

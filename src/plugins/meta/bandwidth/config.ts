@@ -4,7 +4,7 @@
  * from the kubernetes.io/ingress-bandwidth and egress-bandwidth annotations). Validated once with
  * the reference's messages; rates and bursts are both set or both zero.
  */
-import { optStringArray, optUint } from '../../../lib/config-fields.js';
+import { optStringArray, optUint, optValue } from '../../../lib/config-fields.js';
 import { CniError, ErrorCode, invalidConfig } from '../../../spec/errors.js';
 import type { NetConf } from '../../../spec/types.js';
 
@@ -42,7 +42,7 @@ function refuseSubnets(raw: Record<string, unknown>): void {
 
 export function parseBandwidthConfig(raw: NetConf): BandwidthConf {
   let source: Record<string, unknown> | undefined;
-  if (KEYS.some((k) => raw[k] !== undefined)) source = raw;
+  if (KEYS.some((k) => optValue(raw, k) !== undefined)) source = raw;
   else {
     const rc = raw.runtimeConfig?.bandwidth as unknown;
     if (rc !== undefined && rc !== null) {

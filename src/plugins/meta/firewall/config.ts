@@ -1,13 +1,17 @@
 /**
  * firewall's config: the reference keys (backend, iptablesAdminChainName, firewalldZone,
- * ingressPolicy) with their defaults, validated once for all verbs. `backend` adds "nftables",
- * the default when the key is absent; "firewalld" parses but is refused by the verbs that would
- * need it (see unsupported.ts).
+ * ingressPolicy) with their defaults, validated once for all verbs. `backend` adds "nftables";
+ * absent or "" (what podman writes) is "auto": iptables when the host filters forwarded traffic
+ * with iptables, else nftables (decided per verb, see index.ts); "firewalld" parses but is refused
+ * by the verbs that would need it.
  */
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
+import { optValue } from '../../../lib/config-fields.js';
 
 export type BackendName = 'nftables' | 'iptables' | 'firewalld';
+/** The configured choice: a backend, or 'auto' (absent or ""). */
+export type BackendChoice = BackendName | 'auto';
 export type IngressPolicy = 'open' | 'same-bridge' | 'isolated';
 
 export const DEFAULT_ADMIN_CHAIN = 'CNI-ADMIN';
@@ -22,7 +26,7 @@ const CHAIN_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:+\-]{0,27}$/;
 const RESERVED_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'REJECT', 'INPUT', 'FORWARD', 'OUTPUT', 'PREROUTING', 'POSTROUTING']);
 
 export interface FirewallSettings {
-  backend: BackendName;
+  backend: BackendChoice;
   /** iptables backend: the admin chain jumped to first from CNI-FORWARD. */
   adminChain: string;
   ingressPolicy: IngressPolicy;
@@ -36,7 +40,7 @@ export interface FirewallConf extends NetConf {
 
 /** A string key; JSON null and "" mean absent, like Go's zero value. */
 function optString(raw: NetConf, key: string): string | undefined {
-  const v = raw[key];
+  const v = optValue(raw, key);
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string') throw invalidConfig(`failed to load netconf: "${key}" must be a string, got ${JSON.stringify(v)}`);
   return v;
@@ -58,7 +62,7 @@ function adminChain(raw: NetConf): string {
 
 export function parseFirewallConfig(raw: NetConf): FirewallConf {
   const settings: FirewallSettings = {
-    backend: oneOf('backend', optString(raw, 'backend'), BACKENDS, 'nftables', 'firewall backend'),
+    backend: oneOf<BackendChoice>('backend', optString(raw, 'backend'), BACKENDS, 'auto', 'firewall backend'),
     adminChain: adminChain(raw),
     ingressPolicy: oneOf('ingressPolicy', optString(raw, 'ingressPolicy'), POLICIES, 'open', 'ingress policy'),
     firewalldZone: optString(raw, 'firewalldZone') ?? 'trusted',

@@ -4,10 +4,10 @@
  * what `iptables-save` shows just before. A restore that fails because another process changed
  * the table in between (a chain now exists, a rule is already gone) is planned and run again.
  */
-import { iptablesAvailable, iptablesRestore, iptablesSave, IptablesError, type IptFamily } from '../../../lib/iptables/index.js';
+import { iptablesAvailable, iptablesMayHaveChain, iptablesRestore, iptablesSave, IptablesError, type IptFamily } from '../../../lib/iptables/index.js';
 import type { AttachmentRules } from './attachment.js';
 import { BackendUnavailableError, FirewallCheckError, type FirewallBackend, type StaleTest } from './backend.js';
-import { missingRules, planAdd, planRemove, type SavedChains } from './ipt-layout.js';
+import { IPT_CHAIN, missingRules, planAdd, planRemove, type SavedChains } from './ipt-layout.js';
 import { ownerComment, type Owner } from './owner.js';
 import { retryOnConflict } from './retry.js';
 
@@ -67,6 +67,8 @@ const familiesOf = (rules: AttachmentRules): IptFamily[] => FAMILIES.filter((f) 
  * there); availability is probed only after a failure, so the common path runs no extra process.
  */
 function removeWhereAvailable(family: IptFamily, doomed: StaleTest): void {
+  // No iptables filter table that could hold CNI-FORWARD: nothing of ours, no process started.
+  if (!iptablesMayHaveChain(family, 'filter', IPT_CHAIN.forward)) return;
   try {
     apply(family, (saved) => planRemove(saved, doomed));
   } catch (err) {

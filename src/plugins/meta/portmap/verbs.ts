@@ -32,6 +32,11 @@ export async function addPortmap(conf: PortmapConf, ctx: PluginContext): Promise
   const { settings } = conf;
   if (settings.portMappings.length === 0) return prev;
   const addresses = containerAddresses(prev, ctx.args.ifName);
+  // Ports asked for and nothing to forward them to: an impossible request, not a silent no-op
+  // (the reference exits 0 here and the container's ports are simply unreachable).
+  if (addresses.length === 0) {
+    throw invalidConfig(`prevResult has no address on container interface ${JSON.stringify(ctx.args.ifName)} to forward the port mappings to`);
+  }
   const targets = forwardTargets(addresses, settings.portMappings);
   if (targets.length > 0) {
     try {

@@ -1,6 +1,7 @@
 /**
  * Addresses the runtime asks for, in the reference's order: CNI_ARGS `IP=` (one plain address),
  * then `args.cni.ips` (plain addresses), then `runtimeConfig.ips` (address with or without a prefix).
+ * The same address from two sources counts once (as in the reference); twice in one list is an error.
  */
 import { CniError, ErrorCode, invalidConfig } from '../../../../spec/errors.js';
 import type { NetConf } from '../../../../spec/types.js';
@@ -18,9 +19,13 @@ function fromCniArgs(rawArgs: string): IpAddress[] {
 function listOf(raw: unknown, path: string, parse: (s: string) => IpAddress | undefined): IpAddress[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalidConfig(`${path}: expected an array of IP addresses`);
+  const seen = new Set<string>();
   return raw.map((v, i) => {
     const ip = typeof v === 'string' ? parse(v) : undefined;
     if (!ip) throw invalidConfig(`${path}[${i}]: invalid IP address: ${String(v)}`);
+    // One list naming an address twice is a typo (a second address was meant), not a request.
+    if (seen.has(ip.toString())) throw invalidConfig(`${path}[${i}]: IP address ${ip} requested twice`);
+    seen.add(ip.toString());
     return ip;
   });
 }
