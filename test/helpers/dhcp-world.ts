@@ -2,7 +2,8 @@
  * A LAN with a DHCP server, for the dhcp IPAM tests. Everything lives in namespaces this fixture
  * makes: a scratch "host" namespace with a bridge, a "LAN" namespace whose veth is a port of that
  * bridge and runs dnsmasq (Debian's dnsmasq-base) as the DHCP server, and container namespaces that
- * the bridge plugin attaches with dhcp IPAM (no isGateway: the LAN namespace is the router).
+ * the bridge plugin attaches with dhcp IPAM (no isGateway: the LAN namespace is the router), or
+ * that macvlan attaches on a veth whose peer is a bridge port (macvlanMaster()).
  * The dhcp daemon is dist/cni run as `dhcp daemon` with its own socket and state dir in a temp
  * directory. cleanup() stops both processes and removes every namespace and file, and is meant for
  * a finally block.
@@ -196,7 +197,31 @@ export class DhcpWorld {
   }
 
   bridgeConf(ipam: Record<string, unknown> = {}): Record<string, unknown> {
-    return { cniVersion: '1.1.0', name: this.name, type: 'bridge', bridge: this.bridge, ipam: { type: 'dhcp', daemonSocketPath: this.socketPath, ...ipam } };
+    return { cniVersion: '1.1.0', name: this.name, type: 'bridge', bridge: this.bridge, ipam: this.dhcpIpam(ipam) };
+  }
+
+  /** dhcp IPAM talking to this world's daemon. */
+  dhcpIpam(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { type: 'dhcp', daemonSocketPath: this.socketPath, ...extra };
+  }
+
+  /**
+   * A macvlan master in the scratch host namespace that reaches the LAN: a veth whose peer is a port
+   * of the LAN bridge, as a NIC on the site's network would be. Made once, on first use.
+   */
+  macvlanMaster(): string {
+    const master = `mvl-${this.suffix}`;
+    if (this.host.exec('ip', ['link', 'show', master]).code === 0) return master;
+    const port = `mvp-${this.suffix}`;
+    this.host.execOk('ip', ['link', 'add', master, 'type', 'veth', 'peer', 'name', port]);
+    this.host.execOk('ip', ['link', 'set', port, 'master', this.bridge]);
+    for (const l of [port, master]) this.host.execOk('ip', ['link', 'set', l, 'up']);
+    return master;
+  }
+
+  /** A conflist attaching containers with macvlan (bridge mode) on macvlanMaster() and dhcp IPAM. */
+  macvlanConflist(): Record<string, unknown> {
+    return { cniVersion: '1.1.0', name: this.name, plugins: [{ type: 'macvlan', master: this.macvlanMaster(), mode: 'bridge', ipam: this.dhcpIpam() }] };
   }
 
   /** The bridge plugin in the scratch host namespace. */

@@ -1,10 +1,11 @@
 /**
  * dhcp IPAM and `dhcp daemon` against a real DHCP server: dnsmasq in a "LAN" namespace on a bridge
- * in a scratch host namespace, containers attached by the bridge plugin with dhcp IPAM (see
- * test/helpers/dhcp-world.ts). Each test starts its own dnsmasq and daemon (own socket, own state
- * dir) and removes everything in finally. Renewals are observed in dnsmasq's lease file: leases
- * are 2 minutes (dnsmasq's minimum) and the daemon runs with -renewscale 0.05 (renew at 5% of the
- * server's T1 and T2: after 3 s) unless a test says otherwise.
+ * in a scratch host namespace, containers attached by the bridge plugin with dhcp IPAM, or by
+ * macvlan through the runtime library (see test/helpers/dhcp-world.ts). Each test starts its own
+ * dnsmasq and daemon (own socket, own state dir) and removes everything in finally. Renewals are
+ * observed in dnsmasq's lease file: leases are 2 minutes (dnsmasq's minimum) and the daemon runs
+ * with -renewscale 0.05 (renew at 5% of the server's T1 and T2: after 3 s) unless a test says
+ * otherwise.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,6 +15,8 @@ import { CniBinDir } from '../helpers/cni.js';
 import { RealHostGuard } from '../helpers/hostns.js';
 import { DhcpWorld, until, type DnsmasqLease } from '../helpers/dhcp-world.js';
 import { ipJson, sh } from '../helpers/sh.js';
+import { RuntimeInNetns } from '../helpers/runtime-netns.js';
+import { linkInfo, pingOnce } from '../helpers/links.js';
 
 const t = suite<{ bin: CniBinDir }>('dhcp');
 const realHost = new RealHostGuard();
@@ -110,6 +113,46 @@ t('bridge DEL (link removed before IPAM DEL, as the reference bridge does): the 
     assert.is(w.runBridge('DEL', c, 'c1').code, 0);
     assert.is(w.stateFiles().length, 0);
     assert.match(w.log(), /could not send DHCPRELEASE|attachment is gone/);
+  });
+});
+
+t('macvlan + dhcp through the runtime library: leases from dnsmasq, two containers reach each other, DEL releases from the container interface', async ({ bin }) => {
+  await world(bin, async (w) => {
+    const list = RuntimeInNetns.list(w.macvlanConflist());
+    const rt = new RuntimeInNetns(bin, w.host.name, ['macvlan', 'dhcp']);
+    try {
+      const attached = [];
+      for (const id of ['m1', 'm2']) {
+        const ns = w.container();
+        const att = { containerId: id, netns: ns.path, ifName: 'eth0' };
+        const { result } = await rt.cni.addNetworkList(list, att);
+        const lease = w.leaseOf(id);
+        assert.ok(lease, `dnsmasq recorded a lease for ${id}`);
+        assert.equal(result.ips?.map((i) => i.address), [`${lease!.ip}/24`]);
+        assert.is(result.ips?.[0]?.gateway, w.router);
+        const mac = result.interfaces?.find((i) => i.sandbox === ns.path)?.mac;
+        assert.is(lease!.mac, mac, 'the lease is for the container\'s macvlan interface');
+        assert.is(linkInfo(ns, 'eth0').kind, 'macvlan');
+        assert.equal(addrsOf(ns), [`${lease!.ip}/24`]);
+        attached.push({ ns, att, ip: lease!.ip, mac: mac! });
+      }
+      const a = attached[0]!;
+      const b = attached[1]!;
+      assert.is.not(a.ip, b.ip);
+      assert.ok(pingOnce(a.ns, b.ip) && pingOnce(b.ns, a.ip), 'the two macvlan containers reach each other');
+      assert.ok(pingOnce(a.ns, w.router), 'and the LAN router');
+      for (const { ns, att, ip, mac } of attached) {
+        await rt.cni.delNetworkList(list, att);
+        await until(`dnsmasq to drop ${att.containerId}'s released lease`, () => !w.leaseOf(att.containerId), 5000);
+        // chaddr is the container interface's MAC: the RELEASE went out of eth0 before macvlan deleted it.
+        assert.match(w.dnsmasqLog(), `DHCPRELEASE(lan0) ${ip} ${mac}`);
+        assert.ok(ns.exec('ip', ['link', 'show', 'eth0']).code !== 0, 'eth0 deleted after the release');
+      }
+      assert.is(w.stateFiles().length, 0);
+      await rt.cni.delNetworkList(list, a.att); // again: idempotent
+    } finally {
+      rt.dispose();
+    }
   });
 });
 
