@@ -35,7 +35,7 @@ export async function runInProcess(entry: PluginEntry, stdin: Buffer, env: Recor
   const origin = fs.openSync(THREAD_NETNS, 'r');
   let status: number;
   try {
-    status = await runPlugin(entry, io, plugins, { nested: true });
+    status = await runPlugin(entry, io, plugins);
   } finally {
     try {
       if (restoreNetns(origin)) writeStderr(`cni: plugin ${entry.name} left this thread in another network namespace; moved back\n`);

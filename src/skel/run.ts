@@ -32,14 +32,11 @@ const MIN_CONFIG_VERSION: Partial<Record<Command, string>> = { CHECK: '0.4.0', G
 
 /**
  * Run one CNI invocation of `entry`. Resolves to the process exit code. `plugins` lets its
- * delegates that are this executable run in-process (see PluginContext.plugins).
+ * delegates that are this executable run in-process (see PluginContext.plugins); an in-process
+ * run logs exactly what the same plugin run as a child would (its own failure line included), so
+ * the two cannot be told apart.
  */
-export interface RunOptions {
-  /** Run as a delegate inside another plugin's process: that plugin logs the failure, this one only at debug. */
-  nested?: boolean;
-}
-
-export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup, opts: RunOptions = {}): Promise<number> {
+export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: PluginLookup): Promise<number> {
   const rawCommand = io.env.CNI_COMMAND;
   // VERSION must be fast: no plugin module, no stdin, no logger.
   if (rawCommand === 'VERSION') {
@@ -73,7 +70,7 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
   } catch (err) {
     const e = asCniError(err);
     log ??= loggerFromEnv(io.env, { plugin: entry.name, command: rawCommand }, io.stderr);
-    logFailure(log, e, err, opts.nested === true);
+    logFailure(log, e, err);
     io.stdout(`${JSON.stringify(e.toJSON(confVersion))}\n`);
     return 1;
   }
@@ -83,8 +80,8 @@ export async function runPlugin(entry: PluginEntry, io: PluginIO, plugins?: Plug
  * One line per failure: level, the logger's bindings (plugin, command, containerId), code and
  * message (and details when they add to it). The stack of the error and its causes only at debug.
  */
-function logFailure(log: Logger, e: CniError, err: unknown, nested: boolean): void {
-  const level = nested ? 'debug' : e.code === ErrorCode.Internal ? 'error' : 'warn';
+function logFailure(log: Logger, e: CniError, err: unknown): void {
+  const level = e.code === ErrorCode.Internal ? 'error' : 'warn';
   const details = e.toJSON().details;
   const fields: Record<string, unknown> = { code: e.code, ...(details ? { details } : {}) };
   if (log.isLevelEnabled('debug')) fields.err = err;
