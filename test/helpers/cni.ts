@@ -52,8 +52,7 @@ export class CniBinDir {
     if (call.netns !== undefined) env.CNI_NETNS = call.netns;
     if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
     if (call.args !== undefined) env.CNI_ARGS = call.args;
-    const config = typeof call.config === 'object' && process.env.CNI_TEST_KEY_CASE === 'go' ? goCase(call.config) : call.config;
-    const input = config === undefined ? '' : typeof config === 'string' ? config : JSON.stringify(config);
+    const input = configInput(call.config);
     const file = path.join(this.dir, plugin);
     const [cmd, ...argv] = call.inNetns ? ['ip', 'netns', 'exec', call.inNetns, file] : [file];
     const r = spawnSync(cmd!, argv, { env, input, encoding: 'utf8', timeout: 60_000 });
@@ -72,15 +71,31 @@ export class CniBinDir {
   }
 }
 
+/** The stdin a test sends for `config` (rewritten by CNI_TEST_KEY_CASE=go, below). */
+export function configInput(config: object | string | undefined): string {
+  if (config === undefined) return '';
+  if (typeof config === 'string') return config;
+  return JSON.stringify(process.env.CNI_TEST_KEY_CASE === 'go' ? goCase(config) : config);
+}
+
 /**
  * CNI_TEST_KEY_CASE=go: every config a test sends is rewritten with its keys as Go field names
  * would spell them (first letter upper-case: "IsGateway", "Ipam", "RuntimeConfig",
  * "PrevResult"), as configs written for the reference may be; the plugins must read them the same
  * (Go's case-insensitive struct matching). Map-typed values (capabilities) keep their keys.
  */
-export function goCase(value: unknown, key = ''): unknown {
-  if (Array.isArray(value)) return value.map((v) => goCase(v));
+export function goCase(value: unknown, key = '', mapFields: ReadonlySet<string> = mapFieldsOf(value)): unknown {
+  if (Array.isArray(value)) return value.map((v) => goCase(v, '', mapFields));
   if (value === null || typeof value !== 'object') return value;
-  if (key === 'capabilities') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), goCase(v, k)]));
+  if (mapFields.has(key)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), goCase(v, k, mapFields)]));
+}
+
+/**
+ * Fields the reference decodes into Go maps, whose keys are data and stay exact: capabilities,
+ * tuning's sysctl, and flannel's delegate and ipam (map[string]interface{} in flannel-io/cni-plugin).
+ */
+function mapFieldsOf(config: unknown): ReadonlySet<string> {
+  const type = config !== null && typeof config === 'object' ? (config as { type?: unknown }).type : undefined;
+  return new Set(['capabilities', 'sysctl', ...(type === 'flannel' ? ['delegate', 'ipam'] : [])]);
 }

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { CniBinDir, PluginRun } from './cni.js';
+import { configInput, type CniBinDir, type PluginRun } from './cni.js';
 import { Fixture } from './bridge.js';
 import { makeNetns, type TestNetns } from './netns.js';
 
@@ -61,7 +61,7 @@ export class World {
 
   /** Run a plugin of CNI_PATH inside the host namespace. */
   run(plugin: string, call: PluginCallIn): PluginRun {
-    const r = spawnSync('ip', ['netns', 'exec', this.host.name, path.join(this.bin.dir, plugin)], { env: this.env(call), input: JSON.stringify(call.config), encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('ip', ['netns', 'exec', this.host.name, path.join(this.bin.dir, plugin)], { env: this.env(call), input: configInput(call.config), encoding: 'utf8', timeout: 60_000 });
     if (r.error) throw r.error;
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json: parseJson(r.stdout) };
   }
@@ -76,7 +76,7 @@ export class World {
       child.stderr.on('data', (c) => (stderr += c));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, json: parseJson(stdout) }));
-      child.stdin.end(JSON.stringify(call.config));
+      child.stdin.end(configInput(call.config));
     });
   }
 

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CniBinDir, PluginCall, PluginRun } from './cni.js';
+import { configInput, type CniBinDir, type PluginCall, type PluginRun } from './cni.js';
 import { uniqueSubnets, type Subnets } from './bridge.js';
 import { uniqueSuffix } from './env.js';
 import { makeNetns, type TestNetns } from './netns.js';
@@ -108,7 +108,7 @@ export class PortmapWorld {
     if (call.netns !== undefined) env.CNI_NETNS = call.netns;
     if (call.ifName !== undefined) env.CNI_IFNAME = call.ifName;
     if (call.args !== undefined) env.CNI_ARGS = call.args;
-    const input = call.config === undefined ? '' : typeof call.config === 'string' ? call.config : JSON.stringify(call.config);
+    const input = configInput(call.config);
     const r = sh('ip', ['netns', 'exec', this.host.name, path.join(dir, plugin)], { env, input });
     let json: any;
     try {

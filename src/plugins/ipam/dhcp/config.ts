@@ -6,7 +6,7 @@
  */
 import { invalidConfig } from '../../../spec/errors.js';
 import type { NetConf } from '../../../spec/types.js';
-import { optBool, optInt, optString, optValue } from '../../../lib/config-fields.js';
+import { optBool, optInt, optString, optValue, present } from '../../../lib/config-fields.js';
 
 export const DEFAULT_SOCKET_PATH = '/run/cni/dhcp.sock';
 
@@ -60,17 +60,17 @@ export function parseDhcpIpam(conf: NetConf): DhcpIpamConf {
   const ipam = conf.ipam as Record<string, unknown> | undefined;
   if (typeof ipam !== 'object' || ipam === null || Array.isArray(ipam)) throw invalidConfig('IPAM config missing \'ipam\' key');
   const request = objects(ipam, 'request').map((o, i) => ({
-    option: parseOptionName(o.option, `ipam.request[${i}].option`),
+    option: parseOptionName(optValue(o, 'option'), `ipam.request[${i}].option`),
     skipDefault: optBool(o, 'skipDefault', false),
   }));
   const provide = objects(ipam, 'provide').map((o, i) => {
-    const option = parseOptionName(o.option, `ipam.provide[${i}].option`);
+    const option = parseOptionName(optValue(o, 'option'), `ipam.provide[${i}].option`);
     const value = optString(o, 'value');
     const fromArg = optString(o, 'fromArg');
-    if (value !== undefined && Buffer.byteLength(value) > 255) throw invalidConfig(`value too long for option "${String(o.option)}": "${value}"`);
+    if (value !== undefined && Buffer.byteLength(value) > 255) throw invalidConfig(`value too long for option "${String(optValue(o, 'option'))}": "${value}"`);
     return { option, ...(value ? { value } : {}), ...(fromArg ? { fromArg } : {}) };
   });
-  const priority = ipam.priority === undefined || ipam.priority === null ? undefined : optInt(ipam, 'priority', 0);
+  const priority = present(ipam, 'priority') ? optInt(ipam, 'priority', 0) : undefined;
   return {
     daemonSocketPath: optString(ipam, 'daemonSocketPath') || DEFAULT_SOCKET_PATH,
     request,

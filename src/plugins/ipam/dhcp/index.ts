@@ -3,6 +3,7 @@
  * (`dhcp daemon`, see daemon/); the daemon runs the DHCP exchange inside the container's namespace
  * and keeps the lease renewed. This module stays small: it is what bridge/macvlan load in-process.
  */
+import { goField } from '../../../lib/go-fields.js';
 import * as path from 'node:path';
 import type { PluginContext, PluginDefinition } from '../../../skel/types.js';
 import { validAttachments } from '../../../skel/valid-attachments.js';
@@ -31,7 +32,8 @@ function request(verb: DaemonVerb, ctx: PluginContext, extra: Partial<DaemonRequ
 
 /** DEL must not fail over a config that no longer validates: only the socket path matters. */
 function lenientSocketPath(raw: NetConf): string {
-  const p = (raw.ipam as Record<string, unknown> | undefined)?.daemonSocketPath;
+  const ipam = raw.ipam as Record<string, unknown> | undefined;
+  const p = ipam ? goField(ipam, 'daemonSocketPath') : undefined;
   return typeof p === 'string' && p ? p : DEFAULT_SOCKET_PATH;
 }
 

@@ -4,6 +4,7 @@
  * runtimeConfig to hand down. The delegate is checked here, before anything is read or written,
  * with the reference's messages.
  */
+import { goField } from '../../../lib/go-fields.js';
 import type { NetConf } from '../../../spec/types.js';
 import { invalidConfig } from '../../../spec/errors.js';
 import { optObject, optString } from '../../../lib/config-fields.js';
@@ -53,7 +54,8 @@ export function parseFlannelConfig(raw: NetConf, stdin: Buffer): FlannelConf {
 
 function writtenCniVersion(stdin: Buffer): string {
   try {
-    const v = (JSON.parse(stdin.toString('utf8')) as { cniVersion?: unknown }).cniVersion;
+    // Found as Go finds the struct field ("CNIVersion", "cniversion", ...).
+    const v = goField(JSON.parse(stdin.toString('utf8')), 'cniVersion');
     return typeof v === 'string' ? v : '';
   } catch {
     return '';

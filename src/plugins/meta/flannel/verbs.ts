@@ -4,6 +4,7 @@
  * (node shutting down) or changed. When the delegate in CNI_PATH is this executable, the delegate
  * (and its IPAM) run in this process (skel/delegate.ts).
  */
+import { goField } from '../../../lib/go-fields.js';
 import { CniError, ErrorCode } from '../../../spec/errors.js';
 import type { Result } from '../../../spec/types.js';
 import type { PluginContext } from '../../../skel/types.js';
@@ -68,7 +69,8 @@ export async function checkFlannel(conf: FlannelConf, ctx: PluginContext): Promi
   const saved = parseSaved(bytes);
   if (typeof saved?.type !== 'string') throw new CniError(ErrorCode.Internal, `saved delegate config ${savedPath(dataDir, id)} is damaged`);
   const raw = JSON.parse(ctx.args.stdin.toString('utf8')) as Record<string, unknown>;
-  if (raw.prevResult !== undefined) saved.prevResult = raw.prevResult;
+  const prevResult = goField(raw, 'prevResult'); // as written (any version), found as Go finds the field
+  if (prevResult !== undefined) saved.prevResult = prevResult;
   await delegateCheck(saved.type, JSON.stringify(saved), ctx);
 }
 
