@@ -1,5 +1,6 @@
 /**
- * Fixed headers that start rtnetlink message bodies (<linux/rtnetlink.h>, <linux/if_addr.h>).
+ * Fixed headers that start rtnetlink message bodies (<linux/rtnetlink.h>, <linux/if_addr.h>); a
+ * fib rule header has rtmsg's layout.
  * Each has an encoder that returns exactly the struct's bytes and a decoder that reads it from the
  * start of a payload; the attributes follow at `*_LEN`.
  */
@@ -112,4 +113,28 @@ export function decodeRtMsg(buf: Buffer): RtMsg {
     type: buf.readUInt8(7),
     flags: buf.readUInt32LE(8),
   };
+}
+
+/** struct tcmsg { u8 family; u8 pad1; u16 pad2; i32 ifindex; u32 handle; u32 parent; u32 info; } */
+export interface TcMsg {
+  index: number;
+  handle: number;
+  parent: number;
+  /** Filters: (priority << 16) | protocol in network byte order; qdisc dumps: the refcount. */
+  info: number;
+}
+export const TCMSG_LEN = 20;
+
+export function encodeTcMsg(m: Partial<TcMsg> = {}): Buffer {
+  const b = Buffer.alloc(TCMSG_LEN);
+  b.writeInt32LE(m.index ?? 0, 4);
+  b.writeUInt32LE((m.handle ?? 0) >>> 0, 8);
+  b.writeUInt32LE((m.parent ?? 0) >>> 0, 12);
+  b.writeUInt32LE((m.info ?? 0) >>> 0, 16);
+  return b;
+}
+
+export function decodeTcMsg(buf: Buffer): TcMsg {
+  need(buf, TCMSG_LEN, 'tcmsg');
+  return { index: buf.readInt32LE(4), handle: buf.readUInt32LE(8), parent: buf.readUInt32LE(12), info: buf.readUInt32LE(16) };
 }

@@ -7,7 +7,8 @@ import { AttrWriter, Attrs, NLA_F_NESTED } from '../codec/attr.js';
 import { NLM_F } from '../codec/consts.js';
 import type { NetlinkRequest } from '../transport.js';
 import { ETH_P_ALL, RTM_TC, TC_ACT_STOLEN, TC_U32_TERMINAL, TCA, TCA_ACT, TCA_EGRESS_REDIR, TCA_MIRRED_PARMS, TCA_U32 } from './consts.js';
-import { decodeTcMsg, encodeTcMsg, formatHandle, TCMSG_LEN } from './tcmsg.js';
+import { decodeTcMsg, encodeTcMsg, TCMSG_LEN } from '../codec/structs.js';
+import { formatHandle } from './handle.js';
 
 export interface U32RedirectSpec {
   /** The link whose qdisc holds the filter. */

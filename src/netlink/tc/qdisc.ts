@@ -9,7 +9,8 @@ import type { NetlinkRequest } from '../transport.js';
 import type { PschedClock } from './clock.js';
 import { RTM_TC, TC_H, TCA } from './consts.js';
 import { parseTbfOptions, writeTbfOptions, type TbfParams } from './tbf.js';
-import { decodeTcMsg, encodeTcMsg, formatHandle, TCMSG_LEN } from './tcmsg.js';
+import { decodeTcMsg, encodeTcMsg, TCMSG_LEN } from '../codec/structs.js';
+import { formatHandle } from './handle.js';
 
 export type QdiscSpec =
   | { kind: 'tbf'; index: number; handle: number; parent: number; tbf: TbfParams }
