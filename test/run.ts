@@ -13,7 +13,13 @@ import { uvuTotals } from '../tools/vm/totals.js';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const uvu = path.join(root, 'node_modules/uvu/bin.js');
 const VM_LANE = 'test/vm';
-const lanes = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/integration', VM_LANE];
+/**
+ * The integration suite again with every config a test sends rewritten in the key case Go field
+ * names have ("Ipam", "IsGateway", "RuntimeConfig"), as configs written for the reference may be
+ * (test/helpers/cni.ts goCase). Only the files whose configs go through that rewrite run in it.
+ */
+const GO_KEYS_LANE = 'test/integration:go-keys';
+const lanes = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit', 'test/integration', GO_KEYS_LANE, VM_LANE];
 // A suite whose setup throws fails with its reason instead of a silent "(0 / N)".
 const setupErrors = path.join(root, 'test/runner/setup-errors.cjs');
 
@@ -25,6 +31,14 @@ if (lanes.some((d) => d.includes('integration') || path.normalize(d) === VM_LANE
     process.stdout.write('npm run build failed: the integration tests need dist/cni\n');
     process.exit(1);
   }
+}
+
+/** uvu's file pattern for the Go key case lane: the integration files that send configs through the helpers that rewrite them. */
+function goKeysFiles(): string {
+  const dir = path.join(root, 'test/integration');
+  const sendsConfigs = /from '\.\.\/helpers\/(cni|links|portmap-world|firewall-world)\.js'/;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts') && sendsConfigs.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+  return `^(${files.map((f) => f.replace(/[.]/g, '\\.')).join('|')})$`;
 }
 
 let passed = 0;
@@ -62,7 +76,10 @@ for (const dir of lanes) {
     await runVmLane();
     continue;
   }
-  const r = spawnSync(process.execPath, ['--require', setupErrors, uvu, '-r', 'tsx', dir], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20 });
+  const goKeys = dir === GO_KEYS_LANE;
+  const uvuArgs = goKeys ? ['test/integration', goKeysFiles()] : [dir];
+  const env = { ...process.env, FORCE_COLOR: '0', ...(goKeys ? { CNI_TEST_KEY_CASE: 'go' } : {}) };
+  const r = spawnSync(process.execPath, ['--require', setupErrors, uvu, '-r', 'tsx', ...uvuArgs], { cwd: root, encoding: 'utf8', env, maxBuffer: 64 << 20 });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   const t = uvuTotals(r.stdout);

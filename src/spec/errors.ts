@@ -74,3 +74,9 @@ function detailsBeyond(msg: string, details: string | undefined): string | undef
 
 export const invalidConfig = (msg: string, cause?: unknown) =>
   new CniError(ErrorCode.InvalidNetworkConfig, msg, undefined, cause === undefined ? undefined : { cause });
+
+/**
+ * Code 7 with the reference's text in `msg` and the JSON path of the offending field in
+ * `details` ("field ipam.ranges[0][1].rangeStart"), which libcni prints after the message.
+ */
+export const invalidField = (msg: string, field: string) => new CniError(ErrorCode.InvalidNetworkConfig, msg, `field ${field}`);

@@ -102,11 +102,13 @@ interface BadCase {
   args?: string;
   code: number;
   msg: string | RegExp;
+  /** Where the reference's text does not name the field, details does. */
+  details?: string;
 }
 
 const badCases = (fx: Fixture): BadCase[] => [
-  { what: 'malformed subnet', ipam: { type: 'host-local', dataDir: fx.dataDir, subnet: '10.99.0.0/33' }, code: 7, msg: 'ipam.subnet: invalid CIDR address: 10.99.0.0/33' },
-  { what: 'rangeStart outside the subnet', ipam: fx.ipam(['4'], { ranges: [[{ subnet: fx.net.v4, rangeStart: '10.98.0.5' }]] }), code: 7, msg: `ipam.ranges[0][0].rangeStart: 10.98.0.5 not in network ${fx.net.v4}` },
+  { what: 'malformed subnet', ipam: { type: 'host-local', dataDir: fx.dataDir, subnet: '10.99.0.0/33' }, code: 7, msg: 'invalid CIDR address: 10.99.0.0/33', details: 'field ipam.subnet' },
+  { what: 'rangeStart outside the subnet', ipam: fx.ipam(['4'], { ranges: [[{ subnet: fx.net.v4, rangeStart: '10.98.0.5' }]] }), code: 7, msg: `invalid range set 0: RangeStart 10.98.0.5 not in network ${fx.net.v4}`, details: 'field ipam.ranges[0][0].rangeStart' },
   { what: 'IPAM type that is a path', ipam: { type: '/usr/lib/cni/host-local' }, code: 999, msg: 'invalid plugin name: /usr/lib/cni/host-local' },
   { what: 'IPAM plugin not in CNI_PATH', ipam: { type: 'no-such-ipam' }, code: 999, msg: /^failed to find plugin "no-such-ipam" in path/ },
   { what: 'CNI_ARGS IP outside the range', ipam: fx.ipam(), args: 'IgnoreUnknown=1;IP=10.98.0.5', code: 999, msg: 'failed to allocate all requested IPs: 10.98.0.5' },
@@ -130,6 +132,7 @@ t('bad IPAM input fails cleanly and changes nothing: no bridge, veth, reservatio
       if (typeof c.msg === 'string') assert.is(r.json.msg, c.msg, c.what);
       else assert.match(r.json.msg, c.msg, c.what);
       assert.ok(r.json.details === undefined || !r.json.msg.includes(r.json.details), `${c.what}: details repeat msg`);
+      if (c.details !== undefined) assert.is(r.json.details, c.details, c.what);
       assert.equal(hostLinks(fx), before, `${c.what}: host links changed`);
       assert.equal(ns.execOk('ip', ['-o', 'link', 'show']).split('\n').filter((l) => /^\d+: (?!lo)/.test(l)), [], `${c.what}: container links changed`);
       assert.equal(dataFiles(fx), [], `${c.what}: host-local wrote ${dataFiles(fx).join(' ')}`);

@@ -64,7 +64,8 @@ test('in-process and exec\'d host-local give the same result and the same errors
     assert.equal(a.ok.json.dns, b.ok.json.dns);
     assert.is.not(a.bad.code, 0);
     assert.equal(a.bad.json, b.bad.json, 'identical error JSON');
-    assert.match(a.bad.json.msg, /rangeStart/);
+    assert.match(a.bad.json.msg, /RangeStart 10\.1\.1\.1 not in network/);
+    assert.is(a.bad.json.details, 'field ipam.ranges[0][0].rangeStart');
     // The two paths really were different: in-process on one side, a separate process on the other.
     const delegating = (s: string) => logLines(s).find((l) => (l as { msg?: string }).msg === 'delegating') as { inProcess?: boolean } | undefined;
     assert.is(delegating(a.ok.stderr)?.inProcess, true, a.ok.stderr);

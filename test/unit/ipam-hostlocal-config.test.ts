@@ -8,13 +8,14 @@ import type { NetConf } from '../../src/spec/types.js';
 const base = (ipam: object, extra: object = {}): NetConf => ({ cniVersion: '1.1.0', name: 'net1', type: 'bridge', ipam: { type: 'host-local', ...ipam }, ...extra });
 const load = (conf: NetConf, command: Command = 'ADD', cniArgs = '') => loadHostLocalConfig(conf, { command, cniArgs });
 
-function fails(conf: NetConf, code: number, msg: string, command: Command = 'ADD', cniArgs = ''): void {
+function fails(conf: NetConf, code: number, msg: string, command: Command = 'ADD', cniArgs = '', details?: string): void {
   try {
     load(conf, command, cniArgs);
   } catch (err) {
-    const e = err as { code: number; message: string };
+    const e = err as { code: number; message: string; details?: string };
     assert.is(e.message, msg);
     assert.is(e.code, code, msg);
+    if (details !== undefined) assert.is(e.details, details, msg);
     return;
   }
   assert.unreachable(`expected "${msg}"`);
@@ -59,37 +60,43 @@ test('legacy range without subnet is ignored (reference); a lone legacy range wo
   assert.equal([r.rangeStart, r.rangeEnd, r.gateway].map(String), ['10.2.0.10', '10.2.0.254', '10.2.0.254']);
 });
 
-test('validation errors name the field (code 7)', () => {
+/** The reference's text in msg (LoadIPAMConfig, RangeSet and Range Canonicalize), the field in details. */
+const refused = (conf: NetConf, msg: string, field: string) => fails(conf, 7, msg, 'ADD', '', `field ${field}`);
+
+test("validation errors: the reference's text, the field in details (code 7)", () => {
   fails({ cniVersion: '1.1.0', name: 'n', type: 'x' }, 7, "IPAM config missing 'ipam' key");
-  fails(base({}), 7, 'ipam.ranges: no IP ranges specified');
+  refused(base({}), 'no IP ranges specified', 'ipam.ranges');
   fails(base({ ranges: {} }), 7, 'ipam.ranges: expected an array of range sets');
-  fails(base({ ranges: [[]] }), 7, 'ipam.ranges[0]: empty range set');
-  fails(base({ ranges: [{}] }), 7, 'ipam.ranges[0]: expected an array of ranges');
-  fails(one({}), 7, 'ipam.ranges[0][0].subnet: missing');
-  fails(one({ subnet: '10.0.0.0' }), 7, 'ipam.ranges[0][0].subnet: invalid CIDR address: 10.0.0.0');
-  fails(one({ subnet: '192.0.2.0/31' }), 7, 'ipam.ranges[0][0].subnet: Network 192.0.2.0/31 too small to allocate from');
-  fails(one({ subnet: '192.0.2.0/32' }), 7, 'ipam.ranges[0][0].subnet: Network 192.0.2.0/32 too small to allocate from');
-  fails(one({ subnet: '2001:db8::/127' }), 7, 'ipam.ranges[0][0].subnet: Network 2001:db8::/127 too small to allocate from');
-  fails(one({ subnet: '2001:db8::/128' }), 7, 'ipam.ranges[0][0].subnet: Network 2001:db8::/128 too small to allocate from');
-  fails(one({ subnet: '192.0.2.12/24' }), 7, 'ipam.ranges[0][0].subnet: Network has host bits set. For a subnet mask of length 24 the network address is 192.0.2.0');
-  fails(one({ subnet: '2001:DB8:1::24:19ff:fee1:c44a/64' }), 7, 'ipam.ranges[0][0].subnet: Network has host bits set. For a subnet mask of length 64 the network address is 2001:db8:1::');
-  fails(one({ subnet: '10.0.0.0/24', gateway: 'x' }), 7, 'ipam.ranges[0][0].gateway: invalid IP address: x');
-  fails(one({ subnet: '10.0.0.0/24', gateway: '2001::1' }), 7, 'ipam.ranges[0][0].gateway: 2001::1 is not an IPv4 address like subnet 10.0.0.0/24');
-  fails(one({ subnet: '10.0.0.0/24', rangeStart: '10.0.0.300' }), 7, 'ipam.ranges[0][0].rangeStart: invalid IP address: 10.0.0.300');
-  fails(one({ subnet: '10.0.0.0/24', rangeEnd: '10.0.1.4' }), 7, 'ipam.ranges[0][0].rangeEnd: 10.0.1.4 not in network 10.0.0.0/24');
-  fails(one({ subnet: '10.0.0.0/24', rangeStart: '10.0.0.50', rangeEnd: '10.0.0.40' }), 7, 'ipam.ranges[0][0].rangeStart: 10.0.0.50 is after rangeEnd 10.0.0.40');
-  fails(one({ subnet: '10.0.0.0/24', rangeStart: '10.0.0.255' }), 7, 'ipam.ranges[0][0].rangeStart: 10.0.0.255 is after rangeEnd 10.0.0.254');
-  fails(base({ ranges: [[{ subnet: '10.1.0.0/16' }, { subnet: '10.3.0.0/16', rangeStart: '10.2.0.5' }]] }), 7, 'ipam.ranges[0][1].rangeStart: 10.2.0.5 not in network 10.3.0.0/16');
-  fails(base({ subnet: '10.0.0.0/24', rangeStart: '10.9.0.1' }), 7, 'ipam.rangeStart: 10.9.0.1 not in network 10.0.0.0/24');
+  refused(base({ ranges: [[]] }), 'invalid range set 0: empty range set', 'ipam.ranges[0]');
+  refused(base({ ranges: [{}] }), 'invalid range set 0: a range set must be an array of ranges', 'ipam.ranges[0]');
+  refused(base({ ranges: [[5]] }), 'invalid range set 0: a range must be an object', 'ipam.ranges[0][0]');
+  refused(one({}), 'invalid range set 0: subnet is missing', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '10.0.0.0' }), 'invalid CIDR address: 10.0.0.0', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '192.0.2.0/31' }), 'invalid range set 0: Network 192.0.2.0/31 too small to allocate from', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '192.0.2.0/32' }), 'invalid range set 0: Network 192.0.2.0/32 too small to allocate from', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '2001:db8::/127' }), 'invalid range set 0: Network 2001:db8::/127 too small to allocate from', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '2001:db8::/128' }), 'invalid range set 0: Network 2001:db8::/128 too small to allocate from', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '192.0.2.12/24' }), 'invalid range set 0: Network has host bits set. For a subnet mask of length 24 the network address is 192.0.2.0', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '2001:DB8:1::24:19ff:fee1:c44a/64' }), 'invalid range set 0: Network has host bits set. For a subnet mask of length 64 the network address is 2001:db8:1::', 'ipam.ranges[0][0].subnet');
+  refused(one({ subnet: '10.0.0.0/24', gateway: 'x' }), 'invalid IP address: x', 'ipam.ranges[0][0].gateway');
+  refused(one({ subnet: '10.0.0.0/24', gateway: '2001::1' }), 'invalid range set 0: Gateway 2001::1 is not an IPv4 address like network 10.0.0.0/24', 'ipam.ranges[0][0].gateway');
+  refused(one({ subnet: '10.0.0.0/24', rangeStart: '10.0.0.300' }), 'invalid IP address: 10.0.0.300', 'ipam.ranges[0][0].rangeStart');
+  refused(one({ subnet: '10.0.0.0/24', rangeEnd: '10.0.1.4' }), 'invalid range set 0: RangeEnd 10.0.1.4 not in network 10.0.0.0/24', 'ipam.ranges[0][0].rangeEnd');
+  refused(one({ subnet: '10.0.0.0/24', rangeStart: '10.0.0.50', rangeEnd: '10.0.0.40' }), 'invalid range set 0: RangeStart 10.0.0.50 is after RangeEnd 10.0.0.40', 'ipam.ranges[0][0].rangeStart');
+  refused(one({ subnet: '10.0.0.0/24', rangeStart: '10.0.0.255' }), 'invalid range set 0: RangeStart 10.0.0.255 is after RangeEnd 10.0.0.254', 'ipam.ranges[0][0].rangeStart');
+  refused(base({ ranges: [[{ subnet: '10.1.0.0/16' }, { subnet: '10.3.0.0/16', rangeStart: '10.2.0.5' }]] }), 'invalid range set 0: RangeStart 10.2.0.5 not in network 10.3.0.0/16', 'ipam.ranges[0][1].rangeStart');
+  // Sets are numbered as the reference numbers them: runtimeConfig.ipRanges, the legacy range, ipam.ranges.
+  refused(base({ subnet: '10.0.0.0/24', rangeStart: '10.9.0.1' }), 'invalid range set 0: RangeStart 10.9.0.1 not in network 10.0.0.0/24', 'ipam.rangeStart');
+  refused(base({ subnet: '10.0.0.0/24', ranges: [[{ subnet: '10.1.0.0/24', rangeEnd: '10.9.0.1' }]] }), 'invalid range set 1: RangeEnd 10.9.0.1 not in network 10.1.0.0/24', 'ipam.ranges[0][0].rangeEnd');
   fails(base({ ranges: [[{ subnet: '10.0.0.0/24' }]], dataDir: 5 }), 7, 'ipam.dataDir: expected a string');
 });
 
 test('range sets: mixed families, overlap inside a set, overlap between sets', () => {
-  fails(base({ ranges: [[{ subnet: '10.0.0.0/24' }, { subnet: '2001:db8::/64' }]] }), 7, 'ipam.ranges[0]: mixed address families');
-  fails(base({ ranges: [[{ subnet: '10.0.0.0/20' }, { subnet: '10.0.1.0/24' }]] }), 7, 'ipam.ranges[0]: subnets 10.0.0.1-10.0.15.254 and 10.0.1.1-10.0.1.254 overlap');
-  fails(base({ ranges: [[{ subnet: '10.0.0.0/24' }], [{ subnet: '10.0.0.0/24' }]] }), 7, 'range set 0 (ipam.ranges[0]) overlaps with 1 (ipam.ranges[1])');
-  fails(base({ subnet: '10.0.0.0/24', ranges: [[{ subnet: '10.0.0.0/24' }]] }), 7, 'range set 0 (ipam) overlaps with 1 (ipam.ranges[0])');
-  fails(base({ ranges: [[{ subnet: '10.0.0.0/24' }]] }, { runtimeConfig: { ipRanges: [[{ subnet: '10.0.0.0/16' }]] } }), 7, 'range set 0 (runtimeConfig.ipRanges[0]) overlaps with 1 (ipam.ranges[0])');
+  refused(base({ ranges: [[{ subnet: '10.0.0.0/24' }, { subnet: '2001:db8::/64' }]] }), 'invalid range set 0: mixed address families', 'ipam.ranges[0]');
+  refused(base({ ranges: [[{ subnet: '10.0.0.0/20' }, { subnet: '10.0.1.0/24' }]] }), 'invalid range set 0: subnets 10.0.0.1-10.0.15.254 and 10.0.1.1-10.0.1.254 overlap', 'ipam.ranges[0]');
+  refused(base({ ranges: [[{ subnet: '10.0.0.0/24' }], [{ subnet: '10.0.0.0/24' }]] }), 'range set 0 overlaps with 1', 'ipam.ranges[0] and ipam.ranges[1]');
+  refused(base({ subnet: '10.0.0.0/24', ranges: [[{ subnet: '10.0.0.0/24' }]] }), 'range set 0 overlaps with 1', 'ipam and ipam.ranges[0]');
+  refused(base({ ranges: [[{ subnet: '10.0.0.0/24' }]] }, { runtimeConfig: { ipRanges: [[{ subnet: '10.0.0.0/16' }]] } }), 'range set 0 overlaps with 1', 'runtimeConfig.ipRanges[0] and ipam.ranges[0]');
   // same subnet, disjoint start/end: no overlap; different families never overlap
   load(base({ ranges: [[{ subnet: '10.0.0.0/24', rangeEnd: '10.0.0.127' }, { subnet: '10.0.0.0/24', rangeStart: '10.0.0.128' }]] }));
   load(base({ ranges: [[{ subnet: '0.0.0.0/24' }], [{ subnet: '::/24' }]] }));

@@ -1,9 +1,10 @@
 /**
  * host-local's config loader (the reference's LoadIPAMConfig): merges range sources, validates
  * every range and set, rejects overlapping sets, collects requested addresses. Every problem is
- * CniError code 7 naming the field (CNI_ARGS problems are code 4).
+ * CniError code 7 (CNI_ARGS problems are code 4) with the reference's text where it has one and
+ * the field's JSON path in details.
  */
-import { invalidConfig } from '../../../../spec/errors.js';
+import { invalidConfig, invalidField } from '../../../../spec/errors.js';
 import type { NetConf } from '../../../../spec/types.js';
 import { versionAtLeast } from '../../../../spec/version.js';
 import { parseRoutes } from '../../../../lib/ip/index.js';
@@ -48,9 +49,9 @@ function rawRangeSets(conf: NetConf, ipam: Record<string, unknown>): RawRangeSet
 }
 
 function validateRangeSets(raw: RawRangeSet[], cniVersion: string): RangeSet[] {
-  if (raw.length === 0) throw invalidConfig('ipam.ranges: no IP ranges specified');
-  // The legacy range's fields sit directly under "ipam": its messages read "ipam.subnet: ...".
-  const sets = raw.map(({ raw: set, path }) => (path === 'ipam' ? canonicalizeRangeSet(set, path, () => path) : canonicalizeRangeSet(set, path)));
+  if (raw.length === 0) throw invalidField('no IP ranges specified', 'ipam.ranges');
+  // The legacy range's fields sit directly under "ipam": its details read "field ipam.subnet".
+  const sets = raw.map(({ raw: set, path }, i) => (path === 'ipam' ? canonicalizeRangeSet(set, path, i, () => path) : canonicalizeRangeSet(set, path, i)));
   const perFamily = { 4: 0, 6: 0 };
   for (const set of sets) perFamily[rangeSetFamily(set)]++;
   if ((perFamily[4] > 1 || perFamily[6] > 1) && !versionAtLeast(cniVersion, '0.3.0')) {
@@ -59,7 +60,7 @@ function validateRangeSets(raw: RawRangeSet[], cniVersion: string): RangeSet[] {
   for (let i = 0; i < sets.length; i++) {
     for (let j = i + 1; j < sets.length; j++) {
       if (rangeSetsOverlap(sets[i]!, sets[j]!)) {
-        throw invalidConfig(`range set ${i} (${raw[i]!.path}) overlaps with ${j} (${raw[j]!.path})`);
+        throw invalidField(`range set ${i} overlaps with ${j}`, `${raw[i]!.path} and ${raw[j]!.path}`);
       }
     }
   }

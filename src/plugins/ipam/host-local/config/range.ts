@@ -1,30 +1,44 @@
 /**
  * One range: validation with defaults (the reference's Range.Canonicalize) and the
- * membership/overlap tests the allocator needs. Messages name the field, e.g.
- * "ipam.ranges[0][1].rangeStart: 10.2.0.5 not in network 10.1.0.0/16".
+ * membership/overlap tests the allocator needs. Messages are the reference's text, e.g.
+ * "invalid range set 0: RangeStart 10.2.0.5 not in network 10.1.0.0/16"; details name the field
+ * ("field ipam.ranges[0][1].rangeStart").
  */
-import { invalidConfig } from '../../../../spec/errors.js';
+import { invalidField } from '../../../../spec/errors.js';
 import { IpAddress, IpNet } from '../../../../lib/ip/index.js';
 import type { IpRange } from './types.js';
 
+/**
+ * Where a range sits: the index of its set among all sets (the reference's "invalid range set N")
+ * and its JSON path (the legacy range under "ipam" is plain "ipam").
+ */
+export interface RangeSite {
+  setIndex: number;
+  path: string;
+}
+
+/** A range the reference decoded but refused: "invalid range set N: <its Canonicalize text>". */
+const refused = (site: RangeSite, key: string, text: string) => invalidField(`invalid range set ${site.setIndex}: ${text}`, `${site.path}.${key}`);
+
 /** Absent, null and "" all mean "not set", as for Go's net.IP. */
-function optionalIp(raw: Record<string, unknown>, key: string, path: string): IpAddress | undefined {
+function optionalIp(raw: Record<string, unknown>, key: string, site: RangeSite): IpAddress | undefined {
   const v = raw[key];
   if (v === undefined || v === null || v === '') return undefined;
   const ip = typeof v === 'string' ? IpAddress.tryParse(v) : undefined;
-  if (!ip) throw invalidConfig(`${path}.${key}: invalid IP address: ${String(v)}`);
+  // Refused while the reference decodes the JSON (net.IP's UnmarshalText): its text is bare.
+  if (!ip) throw invalidField(`invalid IP address: ${String(v)}`, `${site.path}.${key}`);
   return ip;
 }
 
-function parseSubnet(raw: Record<string, unknown>, path: string): IpNet {
+function parseSubnet(raw: Record<string, unknown>, site: RangeSite): IpNet {
   const v = raw.subnet;
-  if (typeof v !== 'string' || v === '') throw invalidConfig(`${path}.subnet: missing`);
+  if (typeof v !== 'string' || v === '') throw refused(site, 'subnet', 'subnet is missing');
   const subnet = IpNet.tryParse(v);
-  if (!subnet) throw invalidConfig(`${path}.subnet: invalid CIDR address: ${v}`);
+  if (!subnet) throw invalidField(`invalid CIDR address: ${v}`, `${site.path}.subnet`);
   // No room for anything but network and broadcast (/31, /32, /127, /128).
-  if (subnet.prefix > subnet.bits - 2) throw invalidConfig(`${path}.subnet: Network ${subnet} too small to allocate from`);
+  if (subnet.prefix > subnet.bits - 2) throw refused(site, 'subnet', `Network ${subnet} too small to allocate from`);
   if (!subnet.isNetworkAddress()) {
-    throw invalidConfig(`${path}.subnet: Network has host bits set. For a subnet mask of length ${subnet.prefix} the network address is ${subnet.network()}`);
+    throw refused(site, 'subnet', `Network has host bits set. For a subnet mask of length ${subnet.prefix} the network address is ${subnet.network()}`);
   }
   return subnet;
 }
@@ -35,28 +49,30 @@ function defaultRangeEnd(subnet: IpNet): IpAddress {
   return subnet.family === 4 ? last.prev()! : last;
 }
 
-function requireInSubnet(ip: IpAddress, subnet: IpNet, field: string): void {
-  if (ip.family !== subnet.family || !subnet.contains(ip)) throw invalidConfig(`${field}: ${ip} not in network ${subnet}`);
+/** "RangeStart 10.2.0.5 not in network 10.1.0.0/16", as the reference says it. */
+function requireInSubnet(ip: IpAddress, subnet: IpNet, site: RangeSite, key: 'rangeStart' | 'rangeEnd'): void {
+  const name = key === 'rangeStart' ? 'RangeStart' : 'RangeEnd';
+  if (ip.family !== subnet.family || !subnet.contains(ip)) throw refused(site, key, `${name} ${ip} not in network ${subnet}`);
 }
 
-export function canonicalizeRange(raw: unknown, path: string): IpRange {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidConfig(`${path}: expected an object`);
+export function canonicalizeRange(raw: unknown, site: RangeSite): IpRange {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidField(`invalid range set ${site.setIndex}: a range must be an object`, site.path);
   const r = raw as Record<string, unknown>;
-  const subnet = parseSubnet(r, path);
+  const subnet = parseSubnet(r, site);
   const first = subnet.network().next()!;
 
-  const gateway = optionalIp(r, 'gateway', path) ?? first;
+  const gateway = optionalIp(r, 'gateway', site) ?? first;
   // The reference no longer requires the gateway inside the subnet, but it must be the same family.
-  if (gateway.family !== subnet.family) throw invalidConfig(`${path}.gateway: ${gateway} is not an IPv${subnet.family} address like subnet ${subnet}`);
+  if (gateway.family !== subnet.family) throw refused(site, 'gateway', `Gateway ${gateway} is not an IPv${subnet.family} address like network ${subnet}`);
 
-  const start = optionalIp(r, 'rangeStart', path);
-  if (start) requireInSubnet(start, subnet, `${path}.rangeStart`);
-  const end = optionalIp(r, 'rangeEnd', path);
-  if (end) requireInSubnet(end, subnet, `${path}.rangeEnd`);
+  const start = optionalIp(r, 'rangeStart', site);
+  if (start) requireInSubnet(start, subnet, site, 'rangeStart');
+  const end = optionalIp(r, 'rangeEnd', site);
+  if (end) requireInSubnet(end, subnet, site, 'rangeEnd');
 
   const rangeStart = start ?? first;
   const rangeEnd = end ?? defaultRangeEnd(subnet);
-  if (rangeStart.compare(rangeEnd) > 0) throw invalidConfig(`${path}.rangeStart: ${rangeStart} is after rangeEnd ${rangeEnd}`);
+  if (rangeStart.compare(rangeEnd) > 0) throw refused(site, 'rangeStart', `RangeStart ${rangeStart} is after RangeEnd ${rangeEnd}`);
   return { subnet, rangeStart, rangeEnd, gateway };
 }
 
