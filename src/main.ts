@@ -51,7 +51,10 @@ async function runPlugin(entry: PluginEntry, rest: string[]): Promise<number> {
     return runDaemon(rest.slice(1));
   }
   const { runPluginFromProcess } = await import('./skel/process.js');
-  return runPluginFromProcess(entry, findPlugin);
+  const code = await runPluginFromProcess(entry, findPlugin);
+  // The result and every log line are written synchronously by now: leave at once, without Node's
+  // teardown (freeing a heap that the kernel frees anyway), which cost ~6 ms of every plugin start.
+  process.exit(code);
 }
 
 function pluginsOnly(name: string): number {
