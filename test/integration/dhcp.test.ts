@@ -293,6 +293,39 @@ t('the namespace is gone while the daemon is down (its path now names another on
   });
 });
 
+t('DEL while no daemon runs (killed, its socket left; or stopped, no socket) succeeds with one warning naming the socket; the restarted daemon forgets the lease of the removed interface', async ({ bin }) => {
+  await world(bin, async (w) => {
+    const [c1, c2] = [w.container(), w.container()];
+    assert.is(w.runBridge('ADD', c1, 'c1').code, 0);
+    assert.is(w.runBridge('ADD', c2, 'c2').code, 0);
+    assert.is(w.stateFiles().length, 2);
+    await w.daemon!.stop('SIGKILL');
+    const stale = w.runBridge('DEL', c1, 'c1');
+    assert.is(stale.code, 0, stale.stdout);
+    const warned = (r: { stderr: string }) => r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; socket: string; reason: string });
+    assert.equal(warned(stale).map((l) => [l.level, l.socket, l.reason]), [[40, w.socketPath, 'ECONNREFUSED']], stale.stderr);
+    assert.match(warned(stale)[0]!.msg, /dhcp daemon not running: lease not released/);
+    assert.equal(ipJson<any[]>(['link', 'show'], c1.name).map((l) => l.ifname), ['lo'], 'the container interface is gone all the same');
+    // Restarted: c1's interface is gone (its namespace is not), so its lease goes; c2's is resumed.
+    await w.startDaemon();
+    await until('c1\'s state file to go', () => w.stateFiles().length === 1, 5000);
+    assert.match(w.log(), /attachment is gone: forgetting its lease/);
+    assert.ok(w.leaseOf('c2'), 'c2 keeps its lease');
+    // Stopped cleanly: no socket at all.
+    await w.daemon!.stop('SIGTERM');
+    assert.not.ok(fs.existsSync(w.socketPath));
+    const gone = w.runBridge('DEL', c2, 'c2');
+    assert.is(gone.code, 0, gone.stdout);
+    assert.equal(warned(gone).map((l) => l.reason), ['ENOENT'], gone.stderr);
+    await w.startDaemon();
+    await until('no state file left', () => w.stateFiles().length === 0, 5000);
+    // ADD and CHECK still fail while no daemon runs: only teardown goes ahead without it.
+    await w.daemon!.stop('SIGTERM');
+    const add = w.runBridge('ADD', w.container(), 'c3');
+    assert.is(add.json?.code, 11, add.stdout);
+  });
+});
+
 t('GC releases the leases of this network\'s attachments not in cni.dev/valid-attachments', async ({ bin }) => {
   await world(bin, async (w) => {
     const c1 = w.container();

@@ -9,8 +9,11 @@ import type { DaemonReply, DaemonRequest } from './protocol.js';
 /** The daemon is not there (no socket, nobody listening, or no permission). */
 export class DaemonUnreachableError extends CniError {
   override readonly name = 'DaemonUnreachableError';
+  /** No daemon runs on the socket (none there, or a stale one nobody listens on), as opposed to one we may not talk to. */
+  readonly notRunning: boolean;
   constructor(socketPath: string, cause: NodeJS.ErrnoException, code: number) {
     super(code, `error dialing DHCP daemon at ${socketPath}: ${cause.code ?? cause.message}; is the dhcp daemon running (\`dhcp daemon\`)? try again later`, undefined, { cause });
+    this.notRunning = cause.code === 'ENOENT' || cause.code === 'ECONNREFUSED';
   }
 }
 

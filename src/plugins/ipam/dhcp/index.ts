@@ -9,7 +9,7 @@ import type { PluginContext, PluginDefinition } from '../../../skel/types.js';
 import { validAttachments } from '../../../skel/valid-attachments.js';
 import { CniError, ErrorCode } from '../../../spec/errors.js';
 import type { NetConf, Result } from '../../../spec/types.js';
-import { callDaemonOk } from './client.js';
+import { DaemonUnreachableError, callDaemonOk } from './client.js';
 import { DEFAULT_SOCKET_PATH, parseDhcpIpam, type DhcpIpamConf } from './config.js';
 import type { DaemonRequest, DaemonVerb } from './protocol.js';
 
@@ -48,7 +48,16 @@ export const plugin: PluginDefinition<DhcpConf> = {
     return reply.result;
   },
   async del(conf, ctx) {
-    await callDaemonOk(conf.dhcp.daemonSocketPath, request('DEL', ctx));
+    try {
+      await callDaemonOk(conf.dhcp.daemonSocketPath, request('DEL', ctx));
+    } catch (err) {
+      // No daemon runs: failing would hold the pod's teardown until one does (the reference fails
+      // with 11, and a node whose daemon is gone for good never finishes a DEL). Nothing can be
+      // released now; the lease stays in the daemon's state, which forgets it when it next starts
+      // and finds the attachment gone. A daemon that runs but refuses us still fails the DEL.
+      if (!(err instanceof DaemonUnreachableError) || !err.notRunning) throw err;
+      ctx.log.warn({ socket: conf.dhcp.daemonSocketPath, reason: (err.cause as NodeJS.ErrnoException).code }, 'dhcp daemon not running: lease not released (the daemon forgets it when it next starts and finds the attachment gone)');
+    }
   },
   async check(conf, ctx) {
     await callDaemonOk(conf.dhcp.daemonSocketPath, request('CHECK', ctx));
