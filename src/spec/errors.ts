@@ -76,7 +76,9 @@ export const invalidConfig = (msg: string, cause?: unknown) =>
   new CniError(ErrorCode.InvalidNetworkConfig, msg, undefined, cause === undefined ? undefined : { cause });
 
 /**
- * Code 7 with the reference's text in `msg` and the JSON path of the offending field in
- * `details` ("field ipam.ranges[0][1].rangeStart"), which libcni prints after the message.
+ * Code 7 with the reference's text in `msg` and the JSON path of the offending field(s) in
+ * `details` ("field ipam.ranges[0][1].rangeStart", "fields ipam and ipam.ranges[0]"), which libcni
+ * prints after the message.
  */
-export const invalidField = (msg: string, field: string) => new CniError(ErrorCode.InvalidNetworkConfig, msg, `field ${field}`);
+export const invalidField = (msg: string, ...fields: [string, ...string[]]) =>
+  new CniError(ErrorCode.InvalidNetworkConfig, msg, `${fields.length > 1 ? 'fields' : 'field'} ${fields.join(' and ')}`);

@@ -61,7 +61,7 @@ test('legacy range without subnet is ignored (reference); a lone legacy range wo
 });
 
 /** The reference's text in msg (LoadIPAMConfig, RangeSet and Range Canonicalize), the field in details. */
-const refused = (conf: NetConf, msg: string, field: string) => fails(conf, 7, msg, 'ADD', '', `field ${field}`);
+const refused = (conf: NetConf, msg: string, field: string) => fails(conf, 7, msg, 'ADD', '', field.includes(' and ') ? `fields ${field}` : `field ${field}`);
 
 test("validation errors: the reference's text, the field in details (code 7)", () => {
   fails({ cniVersion: '1.1.0', name: 'n', type: 'x' }, 7, "IPAM config missing 'ipam' key");

@@ -60,7 +60,7 @@ function validateRangeSets(raw: RawRangeSet[], cniVersion: string): RangeSet[] {
   for (let i = 0; i < sets.length; i++) {
     for (let j = i + 1; j < sets.length; j++) {
       if (rangeSetsOverlap(sets[i]!, sets[j]!)) {
-        throw invalidField(`range set ${i} overlaps with ${j}`, `${raw[i]!.path} and ${raw[j]!.path}`);
+        throw invalidField(`range set ${i} overlaps with ${j}`, raw[i]!.path, raw[j]!.path);
       }
     }
   }
