@@ -120,7 +120,8 @@ async function main(): Promise<void> {
   warmCodeCache({ node: baseNodeSource, nodeArgs: EXEC_ARGV, bundle, pluginBundle, koffiNative: nativePath, plugins, outDir: caches, log: (s) => process.stderr.write(s) });
   const versions = path.join(dist, `.versions-${process.pid}.json`);
   fs.writeFileSync(versions, JSON.stringify(await versionLines()));
-  const cacheAssets: Record<string, string> = Object.fromEntries([['cni.cache', path.join(caches, 'floor')], ...plugins.map((p) => [`cni.cache.${p}`, path.join(caches, p)])]);
+  const cliCaches = fs.readdirSync(caches).filter((f) => f.startsWith('cli-')).map((f) => [`cni.cli-cache.${f.slice(4)}`, path.join(caches, f)]);
+  const cacheAssets: Record<string, string> = Object.fromEntries([['cni.cache', path.join(caches, 'floor')], ...plugins.map((p) => [`cni.cache.${p}`, path.join(caches, p)]), ...cliCaches]);
 
   // A stripped copy of the base binary: ~17 MB smaller, same behaviour.
   // Unique scratch names and a final rename: a build never writes into an executable that a test

@@ -21,7 +21,12 @@ export function runningInSea(): boolean {
   }
 }
 
-/** `found` (a path from CNI_PATH) is this executable, running as the SEA. */
+/**
+ * `found` (a path from CNI_PATH) is this executable, running as the SEA. The build's code-cache
+ * warm-up runs the bundle under plain node and sets CNI_WARMUP_IN_PROCESS=1, so that `cni run` and
+ * `cni exec` there compile the in-process paths the executable takes; the executable never reads it.
+ */
 export function isThisExecutable(found: string): boolean {
-  return runningInSea() && isSameFile(found, process.execPath);
+  if (!runningInSea() && process.env.CNI_WARMUP_IN_PROCESS !== '1') return false;
+  return isSameFile(found, process.execPath);
 }

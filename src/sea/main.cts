@@ -1,6 +1,7 @@
 // The single executable's entry. It runs a bundle (SEA asset "plugins.js" for a plugin start,
 // "cni.js" with the CLI for anything else) through vm.Script with a V8 code cache made at build time by running real plugin work (tools/warm-code-cache.ts): one
-// per plugin ("cni.cache.<name>"), else the top-level-only "cni.cache", so the functions a plugin
+// per plugin ("cni.cache.<name>"), one per CLI subcommand that runs plugins ("cni.cli-cache.run",
+// "cni.cli-cache.exec"), else the top-level-only "cni.cache", so the functions a plugin
 // start executes arrive compiled. Node's own SEA code cache holds only the top-level code. A cache
 // V8 rejects (other V8, other flags) only costs the compile it would have saved.
 import * as fs from 'node:fs';
@@ -49,9 +50,12 @@ if (!answerVersion(invokedPlugin())) run();
 /** The bundle, with the invoked plugin's code cache. */
 function run(): void {
   // A plugin start runs the plugins-only bundle with that plugin's cache; anything else the whole one.
-  const pluginCache = rawAsset(`cni.cache.${invokedPlugin()}`);
+  const name = invokedPlugin();
+  const pluginCache = rawAsset(`cni.cache.${name}`);
   const bundle = pluginCache ? 'plugins.js' : 'cni.js';
-  const cachedData = pluginCache ?? rawAsset('cni.cache');
+  // The CLI: the subcommand's own cache where it has one (`cni run`, `cni exec`: they run our
+  // plugins in-process), else the top-level floor.
+  const cachedData = pluginCache ?? rawAsset(`cni.cli-cache.${name}`) ?? rawAsset('cni.cache');
   // getRawAsset: a view of the executable's own mapped bytes, no copy (the bundles are ASCII).
   const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset(bundle)).toString('latin1') + WRAPPER_TAIL;
   const script = new vm.Script(source, { filename: SCRIPT_FILENAME, cachedData });
