@@ -8,8 +8,10 @@
  * hold only the result.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isObject } from '../lib/go-fields.js';
+import { readdirEntriesIfPresent } from '../lib/optional-file.js';
 import { CacheError, errorText } from './errors.js';
 import { marshalOrdered, sortKeys } from './go-json.js';
 import type { AddResult, NetworkAttachment, RuntimeConf } from './types.js';
@@ -165,13 +167,7 @@ export class ResultCache {
 
   /** Every cniCacheV1 attachment, optionally only those of one container; unreadable files skipped. */
   async attachments(containerId?: string): Promise<NetworkAttachment[]> {
-    let names: string[];
-    try {
-      names = (await readdir(this.resultsDir)).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
+    const names = (await readdirEntriesIfPresent(this.resultsDir)).map((e) => e.name).sort();
     const out: NetworkAttachment[] = [];
     for (const name of names) {
       if (name.startsWith('.')) continue; // our temporary files
@@ -202,10 +198,6 @@ export class ResultCache {
       return undefined; // like libcni: a cache that cannot be read is a cache that is not there
     }
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function isStringPair(v: unknown): v is [string, string] {

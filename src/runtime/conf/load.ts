@@ -7,8 +7,9 @@
  * Unlike libcni, a broken file does not stop the search for a network defined in a later file;
  * it is reported only when it declares the requested name or when the name is not found.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { readdirEntriesIfPresent } from '../../lib/optional-file.js';
 import { ConfigError, ConfigFileError, errorText, NetworkNotFoundError, NoConfigsFoundError } from '../errors.js';
 import type { NetworkConfig, NetworkConfigList } from '../types.js';
 import { confListFromConf, networkConfFromBytes, pluginConfFromBytes } from './parse.js';
@@ -29,14 +30,7 @@ export interface NetworkFileEntry {
 
 /** Files in `dir` (not descending) whose extension is one of `extensions`, sorted by name. */
 export async function confFiles(dir: string, extensions: readonly string[]): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return entries
+  return (await readdirEntriesIfPresent(dir))
     .filter((e) => !e.isDirectory() && extensions.includes(path.extname(e.name)))
     .map((e) => e.name)
     .sort()

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
+import { readFileIfPresent, readdirIfPresent } from '../../../lib/optional-file.js';
 import { IFA_F, RT_SCOPE, type Link, type Netlink } from '../../../netlink/index.js';
 import type { Attachment } from '../../../spec/types.js';
 
@@ -41,13 +42,8 @@ export function writeState(file: string, state: HostDeviceState): void {
 }
 
 export function readState(file: string): HostDeviceState | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = readFileIfPresent(file, 'utf8');
+  if (text === undefined) return undefined;
   const o = JSON.parse(text) as Partial<HostDeviceState>;
   if (typeof o.name !== 'string') return undefined;
   return {
@@ -66,12 +62,7 @@ export function removeState(file: string): void {
 /** GC: state files of this network whose attachment is not in the valid list. */
 export function staleStateFiles(dataDir: string, network: string, valid: readonly Attachment[]): string[] {
   const dir = path.join(dataDir, network);
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
+  const entries = readdirIfPresent(dir);
   const keep = new Set(valid.map((a) => `${a.containerID}${SEP}${a.ifname}.json`));
   return entries.filter((e) => e.endsWith('.json') && !keep.has(e)).map((e) => path.join(dir, e));
 }

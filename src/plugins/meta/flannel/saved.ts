@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
+import { readFileIfPresent, readdirIfPresent } from '../../../lib/optional-file.js';
 
 export function savedPath(dataDir: string, containerId: string): string {
   return path.join(dataDir, containerId);
@@ -14,12 +15,7 @@ export function savedPath(dataDir: string, containerId: string): string {
 
 /** The saved bytes, or undefined when there are none. */
 export function readSaved(dataDir: string, containerId: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(savedPath(dataDir, containerId));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw err;
-  }
+  return readFileIfPresent(savedPath(dataDir, containerId));
 }
 
 export function writeSaved(dataDir: string, containerId: string, bytes: Buffer): void {
@@ -34,10 +30,5 @@ export function removeSaved(dataDir: string, containerId: string): void {
 
 /** Container IDs with a saved config (temp files of interrupted writes are skipped). */
 export function listSaved(dataDir: string): string[] {
-  try {
-    return fs.readdirSync(dataDir).filter((n) => !n.startsWith('.'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  return readdirIfPresent(dataDir).filter((n) => !n.startsWith('.'));
 }

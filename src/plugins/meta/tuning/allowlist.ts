@@ -5,20 +5,20 @@
  * (not even for tests, which bind their own file over it in a private mount namespace): whatever
  * could move it could also switch the policy off.
  */
-import * as fs from 'node:fs';
+import { readFileIfPresent } from '../../../lib/optional-file.js';
 import { CniError, ErrorCode, invalidConfig } from '../../../spec/errors.js';
 
 export const ALLOWLIST_FILE = '/etc/cni/tuning/allowlist.conf';
 
 /** The patterns, or undefined when there is no allowlist file. */
 export function readAllowlist(file = ALLOWLIST_FILE): string[] | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileIfPresent(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CniError(ErrorCode.IOFailure, `failed to read sysctl allowlist ${file}: ${(err as Error).message}`, undefined, { cause: err });
   }
+  if (text === undefined) return undefined;
   return text
     .split('\n')
     .map((l) => l.trim())

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../lib/atomic-file.js';
+import { readFileIfPresent, readdirIfPresent } from '../../../lib/optional-file.js';
 import { CniError, ErrorCode } from '../../../spec/errors.js';
 
 /** configToRestore of the reference. */
@@ -72,14 +73,13 @@ export function writeBackup(file: string, b: Backup, network: string): void {
 
 /** undefined when there is no backup (nothing to restore). */
 export function readBackup(file: string): Backup | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileIfPresent(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw ioError(`failed to open file ${JSON.stringify(file)}`, err);
   }
-  return decodeBackup(text) ?? {};
+  return text === undefined ? undefined : (decodeBackup(text) ?? {});
 }
 
 export function removeBackup(file: string): void {
@@ -100,9 +100,8 @@ export function removeBackup(file: string): void {
 export function collectBackups(dataDir: string, network: string, keep: ReadonlySet<string>): string[] {
   let names: string[];
   try {
-    names = fs.readdirSync(dataDir);
+    names = readdirIfPresent(dataDir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw ioError(`failed to list ${dataDir}`, err);
   }
   const removed: string[] = [];
