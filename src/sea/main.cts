@@ -45,12 +45,12 @@ function answerVersion(plugin: string): boolean {
   return true;
 }
 
-if (!answerVersion(invokedPlugin())) run();
+const invoked = invokedPlugin();
+if (!answerVersion(invoked)) run(invoked);
 
 /** The bundle, with the invoked plugin's code cache. */
-function run(): void {
+function run(name: string): void {
   // A plugin start runs the plugins-only bundle with that plugin's cache; anything else the whole one.
-  const name = invokedPlugin();
   const pluginCache = rawAsset(`cni.cache.${name}`);
   const bundle = pluginCache ? 'plugins.js' : 'cni.js';
   // The CLI: the subcommand's own cache where it has one (`cni run`, `cni exec`: they run our
