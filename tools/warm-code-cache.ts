@@ -18,6 +18,8 @@ interface Pass {
   args: string;
   env: Record<string, string>;
   stdin: string;
+  /** Sets the stage for the passes after it (a bridge for portmap): run, but its code kept out of the cache. */
+  setup?: boolean;
 }
 
 export interface WarmOptions {
@@ -46,20 +48,24 @@ function runPass(o: WarmOptions, bundle: string, cacheIn: string | undefined, ou
   return r.status === 0 && fs.existsSync(out);
 }
 
-/** The invocations that warm each plugin's cache, in order (ADD before DEL). */
-function workloads(scratch: string, ns: string, bridge: string): Record<string, Pass[]> {
-  // An IPAM stand-in for the bridge/ptp passes: outside the executable delegation execs; their
-  // in-process host-local code is warmed by host-local passes in the same chain.
-  const fakeIpam = path.join(scratch, 'bin');
-  fs.mkdirSync(fakeIpam, { recursive: true });
-  fs.writeFileSync(path.join(fakeIpam, 'host-local'), `#!/bin/sh\ncat >/dev/null\nif [ "$CNI_COMMAND" = ADD ]; then echo '{"cniVersion":"1.1.0","ips":[{"address":"10.254.99.2/24","gateway":"10.254.99.1"}],"routes":[{"dst":"0.0.0.0/0"}]}'; fi\n`, { mode: 0o755 });
-  const common = { CNI_CONTAINERID: 'warm', CNI_NETNS: `/run/netns/${ns}`, CNI_IFNAME: 'eth0', CNI_PATH: fakeIpam };
+/**
+ * The invocations that warm each plugin's cache, in order (ADD before DEL). CNI_PATH holds every
+ * plugin as a symlink to the warm-up's own node, and CNI_WARMUP_IN_PROCESS=1 makes a delegation to
+ * one of them run in-process (src/invoke/own.ts), as it does in the executable: so bridge's cache
+ * holds the host-local code it runs, and flannel's the bridge and host-local code.
+ */
+function workloads(o: WarmOptions, scratch: string, ns: string, bridge: string): Record<string, Pass[]> {
+  const ownBin = path.join(scratch, 'bin');
+  fs.mkdirSync(ownBin, { recursive: true });
+  for (const p of o.plugins) fs.symlinkSync(o.node, path.join(ownBin, p));
+  const common = { CNI_CONTAINERID: 'warm', CNI_NETNS: `/run/netns/${ns}`, CNI_IFNAME: 'eth0', CNI_PATH: ownBin, CNI_WARMUP_IN_PROCESS: '1' };
   const pass = (plugin: string, command: string, conf: object, ifName = 'eth0'): Pass => ({ args: plugin, env: { ...common, CNI_IFNAME: ifName, CNI_COMMAND: command }, stdin: JSON.stringify(conf) });
   const v = '1.1.0';
-  const ipam = { cniVersion: v, name: 'warm', type: 'host-local', ipam: { type: 'host-local', dataDir: path.join(scratch, 'ipam'), ranges: [[{ subnet: '10.254.99.0/24' }]] } };
+  const hostLocalIpam = { type: 'host-local', dataDir: path.join(scratch, 'ipam'), ranges: [[{ subnet: '10.254.99.0/24' }]], routes: [{ dst: '0.0.0.0/0' }] };
+  const ipam = { cniVersion: v, name: 'warm', type: 'host-local', ipam: hostLocalIpam };
   const hostLocal = [pass('host-local', 'ADD', ipam), pass('host-local', 'DEL', ipam)];
-  const bridgeConf = { cniVersion: v, name: 'warm', type: 'bridge', bridge, isGateway: true, ipMasq: true, ipam: { type: 'host-local' } };
-  const ptpConf = { cniVersion: v, name: 'warm', type: 'ptp', ipMasq: true, ipam: { type: 'host-local' } };
+  const bridgeConf = { cniVersion: v, name: 'warm', type: 'bridge', bridge, isGateway: true, ipMasq: true, ipam: hostLocalIpam };
+  const ptpConf = { cniVersion: v, name: 'warm', type: 'ptp', ipMasq: true, ipam: hostLocalIpam };
   const lo = { cniVersion: v, name: 'warm', type: 'loopback' };
   // What the bridge pass returned, near enough for the meta plugins that follow it in a chain.
   const prevResult = {
@@ -70,27 +76,28 @@ function workloads(scratch: string, ns: string, bridge: string): Record<string, 
   const portMappings = [{ hostPort: 18081, containerPort: 80, protocol: 'tcp' }, { hostPort: 18082, containerPort: 53, protocol: 'udp' }];
   const portmap = { cniVersion: v, name: 'warm', type: 'portmap', runtimeConfig: { portMappings }, prevResult };
   const firewall = { cniVersion: v, name: 'warm', type: 'firewall', prevResult };
-  // flannel: its own verbs against a bridge stand-in, then the bridge and host-local code it runs in-process.
-  fs.writeFileSync(path.join(fakeIpam, 'bridge'), fs.readFileSync(path.join(fakeIpam, 'host-local')), { mode: 0o755 });
   fs.writeFileSync(path.join(scratch, 'subnet.env'), 'FLANNEL_NETWORK=10.254.0.0/16\nFLANNEL_SUBNET=10.254.99.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n');
-  const flannel = { cniVersion: v, name: 'warm', type: 'flannel', subnetFile: path.join(scratch, 'subnet.env'), dataDir: path.join(scratch, 'flannel'), delegate: { bridge, hairpinMode: true, isDefaultGateway: true } };
+  const flannel = { cniVersion: v, name: 'warm', type: 'flannel', subnetFile: path.join(scratch, 'subnet.env'), dataDir: path.join(scratch, 'flannel'), ipam: { dataDir: path.join(scratch, 'ipam') }, delegate: { bridge, hairpinMode: true, isDefaultGateway: true } };
   const tuning = { cniVersion: v, name: 'warm', type: 'tuning', dataDir: path.join(scratch, 'tuning'), mtu: 1400, sysctl: { 'net.ipv4.conf.IFNAME.arp_filter': '1' }, prevResult };
   const sbr = { cniVersion: v, name: 'warm', type: 'sbr', prevResult };
   // The meta plugins need the bridge in place (routes to the container), made by a bridge pass.
-  const withBridge = (passes: Pass[]) => [pass('bridge', 'ADD', bridgeConf), ...passes, pass('bridge', 'DEL', bridgeConf)];
+  // Set up as stage only: bridge's code in portmap's cache would cost every portmap start its load.
+  const bridgeUp = { ...pass('bridge', 'ADD', bridgeConf), setup: true };
+  const bridgeDown = { ...pass('bridge', 'DEL', bridgeConf), setup: true };
+  const withBridge = (passes: Pass[]) => [bridgeUp, ...passes, bridgeDown];
   return {
     loopback: [pass('loopback', 'ADD', lo), pass('loopback', 'DEL', lo)],
-    bridge: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), ...hostLocal],
-    ptp: [pass('ptp', 'ADD', ptpConf), pass('ptp', 'DEL', ptpConf), ...hostLocal],
+    bridge: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf)],
+    ptp: [pass('ptp', 'ADD', ptpConf), pass('ptp', 'DEL', ptpConf)],
     'host-local': hostLocal,
     portmap: withBridge([pass('portmap', 'ADD', portmap), pass('portmap', 'DEL', portmap)]),
     firewall: withBridge([pass('firewall', 'ADD', firewall), pass('firewall', 'DEL', firewall)]),
     // The host veth's name is random, so only DEL (config, clock, veth lookup, IFB removal) warms.
     bandwidth: withBridge([pass('bandwidth', 'DEL', { cniVersion: v, name: 'warm', type: 'bandwidth', ingressRate: 8000000, ingressBurst: 80000, egressRate: 8000000, egressBurst: 80000, prevResult })]),
-    flannel: [pass('flannel', 'ADD', flannel), pass('flannel', 'DEL', flannel), pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), ...hostLocal],
+    flannel: [pass('flannel', 'ADD', flannel), pass('flannel', 'DEL', flannel)],
     // macvlan on the warm-up bridge as its master (a bridge DEL leaves the bridge); tap needs none.
-    macvlan: [pass('bridge', 'ADD', bridgeConf), pass('bridge', 'DEL', bridgeConf), pass('macvlan', 'ADD', { ...ptpConf, type: 'macvlan', master: bridge }), pass('macvlan', 'DEL', { ...ptpConf, type: 'macvlan', master: bridge })],
-    tap: [pass('tap', 'ADD', { ...ptpConf, type: 'tap', multiQueue: true }), pass('tap', 'DEL', { ...ptpConf, type: 'tap' }), ...hostLocal],
+    macvlan: [bridgeUp, bridgeDown, pass('macvlan', 'ADD', { ...ptpConf, type: 'macvlan', master: bridge }), pass('macvlan', 'DEL', { ...ptpConf, type: 'macvlan', master: bridge })],
+    tap: [pass('tap', 'ADD', { ...ptpConf, type: 'tap', multiQueue: true }), pass('tap', 'DEL', { ...ptpConf, type: 'tap' })],
     tuning: withBridge([pass('tuning', 'ADD', tuning), pass('tuning', 'DEL', tuning)]),
     sbr: withBridge([pass('sbr', 'ADD', sbr), pass('sbr', 'DEL', sbr)]),
     // Build hosts may lack VRFs: a DEL (no such VRF: success) warms config, netns and link lookups.
@@ -142,22 +149,24 @@ export function warmCodeCache(o: WarmOptions): void {
     if (!runPass(o, o.bundle, undefined, floor, version) || !runPass(o, o.pluginBundle, undefined, pluginFloor, version)) throw new Error('the bundle does not start');
     const root = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'add', ns]).status === 0 && spawnSync('ip', ['netns', 'add', hostNs]).status === 0;
     if (!root) o.log('code cache: not root (or no iproute2), top-level code only\n');
-    const plans = root ? workloads(scratch, ns, bridge) : {};
+    const plans = root ? workloads(o, scratch, ns, bridge) : {};
     const summary: string[] = [];
+    const sizes: string[] = [];
     for (const plugin of o.plugins) {
       let cache = pluginFloor;
       let done = 0;
       const passes = plans[plugin] ?? [];
       for (const [i, p] of passes.entries()) {
         const next = path.join(scratch, `${plugin}-${i}`);
-        if (!runPass(o, o.pluginBundle, cache, next, p, hostNs)) {
+        if (!runPass(o, o.pluginBundle, p.setup ? undefined : cache, next, p, hostNs)) {
           o.log(`code cache: ${plugin} warm-up pass ${i + 1} (${p.args} ${p.env.CNI_COMMAND}) failed; keeping the passes before it\n`);
           break;
         }
-        cache = next;
+        if (!p.setup) cache = next;
         done++;
       }
       fs.copyFileSync(cache, path.join(o.outDir, plugin));
+      sizes.push(`${plugin} ${(fs.statSync(cache).size / 1024).toFixed(0)}`);
       summary.push(`${plugin} ${done}/${passes.length}`);
     }
     // No cache of its own for a subcommand whose passes fail: it keeps the floor.
@@ -173,7 +182,7 @@ export function warmCodeCache(o: WarmOptions): void {
       else o.log(`code cache: cni ${sub} warm-up failed; it keeps the top-level cache\n`);
       summary.push(`cni ${sub} ${ok ? 'ok' : 'failed'}`);
     }
-    o.log(`code caches (warm-up passes): ${summary.join(', ')}\n`);
+    o.log(`code caches (warm-up passes): ${summary.join(', ')}\ncode caches (KiB, plugins bundle's top level alone ${(fs.statSync(pluginFloor).size / 1024).toFixed(0)}): ${sizes.join(', ')}\n`);
   } finally {
     spawnSync('ip', ['netns', 'delete', ns]);
     spawnSync('ip', ['netns', 'delete', hostNs]); // takes the bridges and the host veths with it
