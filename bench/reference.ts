@@ -15,6 +15,23 @@ import { median, table } from './measure.js';
 
 export const REFERENCE_DIR = '/usr/lib/cni';
 
+/**
+ * A plugin directory for the floor of this design on some work: each plugin in `wrapped` is a shell
+ * wrapper that runs one start of ours that runs no plugin code (VERSION, answered by the SEA entry
+ * before any bundle loads), then execs the reference plugin with the runtime's stdin and
+ * environment; each in `direct` is the reference's own (for what ours runs in-process). Ours cannot
+ * cost less than that: the reference's work plus the Node start every exec of ours pays.
+ */
+export function floorDir(ourBin: string, wrapped: readonly string[], direct: readonly string[], under = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(under, 'cni-bench-floor-'));
+  for (const plugin of wrapped) {
+    const script = `#!/bin/sh\nCNI_COMMAND=VERSION ${path.join(ourBin, 'loopback')} </dev/null >/dev/null || exit 1\nexec ${path.join(REFERENCE_DIR, plugin)}\n`;
+    fs.writeFileSync(path.join(dir, plugin), script, { mode: 0o755 });
+  }
+  for (const plugin of direct) fs.symlinkSync(path.join(REFERENCE_DIR, plugin), path.join(dir, plugin));
+  return dir;
+}
+
 /** Run each plugin process in `nsPath`: the child inherits the netns of the thread that forks it. */
 export function spawnIn(nsPath: string): RunProcess {
   return (file, stdin, env) => {

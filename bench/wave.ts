@@ -6,6 +6,10 @@
  *
  * Reports wall time per wave, total CPU (user+sys) of every plugin process of the wave, and per
  * plugin process (under GNU time, one chain after another): peak RSS, CPU, minor page faults.
+ * A third side measures the floor of this design in the same wave: the reference's own plugins,
+ * each preceded by one start of this executable that runs no plugin code (VERSION, answered by
+ * the SEA entry before any bundle loads). A wave of ours cannot cost less than that: it is the
+ * reference's kernel work plus the Node start every exec of a Node executable pays.
  * Also the start cost of one VERSION beside the bundled Node's bare start.
  * BENCH_WAVE_SIZES (default "50,100"), BENCH_WAVE_ROUNDS (default 1).
  */
@@ -15,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { median, table } from './measure.js';
+import { floorDir } from './reference.js';
 import { GNU_TIME, type ProcessProfile, type WaveJob, type WaveResult } from './wave-driver.js';
 
 const require = createRequire(import.meta.url);
@@ -88,6 +93,8 @@ export function benchWaves(cni: string, opts: { sizes?: number[]; rounds?: numbe
   const sizes = opts.sizes ?? (process.env.BENCH_WAVE_SIZES ?? '50,100').split(',').map(Number);
   const rounds = opts.rounds ?? Number(process.env.BENCH_WAVE_ROUNDS ?? 1);
   const ourDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cni-wave-ours-'));
+  // host-local: ours runs it in-process, so the floor execs the reference's without a start of ours.
+  const floor = floorDir(ourDir, ['bridge', 'loopback'], ['host-local']);
   const hasTime = fs.existsSync(GNU_TIME);
   let out = '';
   try {
@@ -96,15 +103,16 @@ export function benchWaves(cni: string, opts: { sizes?: number[]; rounds?: numbe
     const sides: Side[] = [
       { label: 'Go', dir: REFERENCE_DIR },
       { label: 'ours', dir: ourDir },
+      { label: 'floor', dir: floor },
     ];
     const octet = 100 + (process.pid % 100);
-    const rows: (string | number)[][] = [['wave', 'Go ms', 'ours ms', 'ours/Go', 'Go CPU ms/pod', 'ours CPU ms/pod', 'CPU ours/Go']];
+    const rows: (string | number)[][] = [['wave', 'Go ms', 'floor ms', 'ours ms', 'ours/Go', 'floor/Go', 'Go CPU ms/pod', 'floor CPU', 'ours CPU', 'CPU ours/Go', 'CPU floor/Go']];
     let job = 0;
     for (const n of sizes) {
       const got = sides.map(() => [] as WaveResult[]);
       for (let r = 0; r < rounds; r++) {
-        // Alternate which side goes first, so a load change mid-round favours neither.
-        const order = r % 2 === 0 ? [0, 1] : [1, 0];
+        // Rotate which side goes first, so a load change mid-round favours none.
+        const order = sides.map((_, i) => (i + r) % sides.length);
         for (const s of order) {
           const res = runJob<WaveResult>(sides[s]!, n, `${process.pid % 10000}x${job}`, `10.${octet}.${job % 250}.0/24`);
           job++;
@@ -118,17 +126,16 @@ export function benchWaves(cni: string, opts: { sizes?: number[]; rounds?: numbe
         addCpu: median(rs.map((x) => x.addCpuMs)) / n,
         delCpu: median(rs.map((x) => x.delCpuMs)) / n,
       }));
-      const [go, ours] = m as [(typeof m)[0], (typeof m)[0]];
-      rows.push([`${n}-pod ADD`, go.add, ours.add, ours.add / go.add, go.addCpu, ours.addCpu, ours.addCpu / go.addCpu]);
-      rows.push([`${n}-pod DEL`, go.del, ours.del, ours.del / go.del, go.delCpu, ours.delCpu, ours.delCpu / go.delCpu]);
-      const goT = go.addCpu + go.delCpu;
-      const oursT = ours.addCpu + ours.delCpu;
-      rows.push([`${n}-pod ADD+DEL CPU/pod`, '', '', '', goT, oursT, oursT / goT]);
+      const [go, ours, floor] = m as [(typeof m)[0], (typeof m)[0], (typeof m)[0]];
+      rows.push([`${n}-pod ADD`, go.add, floor.add, ours.add, ours.add / go.add, floor.add / go.add, go.addCpu, floor.addCpu, ours.addCpu, ours.addCpu / go.addCpu, floor.addCpu / go.addCpu]);
+      rows.push([`${n}-pod DEL`, go.del, floor.del, ours.del, ours.del / go.del, floor.del / go.del, go.delCpu, floor.delCpu, ours.delCpu, ours.delCpu / go.delCpu, floor.delCpu / go.delCpu]);
+      const [goT, floorT, oursT] = [go, floor, ours].map((x) => x.addCpu + x.delCpu) as [number, number, number];
+      rows.push([`${n}-pod ADD+DEL CPU/pod`, '', '', '', '', '', goT, floorT, oursT, oursT / goT, floorT / goT]);
     }
-    out += `Pod waves (bridge + host-local + loopback through src/runtime; CPU = user+sys of all plugin processes)\n${table(rows)}\n(${rounds} round(s), medians; wall times are at the mercy of machine load, CPU much less so)\n\n`;
+    out += `Pod waves (bridge + host-local + loopback through src/runtime; CPU = user+sys of all plugin processes)\n${table(rows)}\n(${rounds} round(s), medians; wall times are at the mercy of machine load, CPU much less so; floor = Go's plugins, each after one bare start of ours)\n\n`;
     if (hasTime) {
       const prow: (string | number)[][] = [['plugin process', 'Go peak RSS MB', 'ours peak RSS MB', 'Go CPU ms', 'ours CPU ms', 'Go minor faults', 'ours minor faults']];
-      const profiles = sides.map((side, s) => runJob<ProcessProfile>(side, 1, `${process.pid % 10000}p${s}`, `10.${octet}.${250 + s}.0/24`, { profile: 5 }));
+      const profiles = sides.slice(0, 2).map((side, s) => runJob<ProcessProfile>(side, 1, `${process.pid % 10000}p${s}`, `10.${octet}.${250 + s}.0/24`, { profile: 5 }));
       const keys = [...new Set(profiles.flatMap((p) => p.samples.map((x) => `${x.plugin} ${x.command}`)))].sort();
       for (const k of keys) {
         const per = profiles.map((p) => p.samples.filter((x) => `${x.plugin} ${x.command}` === k));
@@ -143,5 +150,6 @@ export function benchWaves(cni: string, opts: { sizes?: number[]; rounds?: numbe
     return out;
   } finally {
     fs.rmSync(ourDir, { recursive: true, force: true });
+    fs.rmSync(floor, { recursive: true, force: true });
   }
 }
