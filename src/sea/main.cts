@@ -1,9 +1,10 @@
-// The single executable's entry. It runs a bundle (SEA asset "plugins.js" for a plugin start,
-// "cni.js" with the CLI for anything else) through vm.Script with a V8 code cache made at build time by running real plugin work (tools/warm-code-cache.ts): one
-// per plugin ("cni.cache.<name>"), one per CLI subcommand that runs plugins ("cni.cli-cache.run",
-// "cni.cli-cache.exec"), else the top-level-only "cni.cache", so the functions a plugin
-// start executes arrive compiled. Node's own SEA code cache holds only the top-level code. A cache
-// V8 rejects (other V8, other flags) only costs the compile it would have saved.
+// The single executable's entry. It runs a bundle (SEA asset "plugins.<name>.js" for a plugin
+// start: that plugin and the ones it delegates to; "cni.js" with the CLI for anything else) through
+// vm.Script with a V8 code cache made at build time by running real plugin work
+// (tools/warm-code-cache.ts): one per plugin ("cni.cache.<name>"), one per CLI subcommand that runs
+// plugins ("cni.cli-cache.run", "cni.cli-cache.exec"), else the top-level-only "cni.cache", so the
+// functions a start executes arrive compiled. Node's own SEA code cache holds only the top-level
+// code. A cache V8 rejects (other V8, other flags) only costs the compile it would have saved.
 import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import * as sea from 'node:sea';
@@ -16,6 +17,7 @@ function invokedPlugin(): string {
   return name === 'cni' ? (process.argv[2] ?? '') : name;
 }
 
+/** A view of the executable's own mapped bytes (getRawAsset: no copy), or undefined if there is no such asset. */
 function rawAsset(key: string): Buffer | undefined {
   try {
     return Buffer.from(sea.getRawAsset(key));
@@ -50,14 +52,14 @@ if (!answerVersion(invoked)) run(invoked);
 
 /** The bundle, with the invoked plugin's code cache. */
 function run(name: string): void {
-  // A plugin start runs the plugins-only bundle with that plugin's cache; anything else the whole one.
-  const pluginCache = rawAsset(`cni.cache.${name}`);
-  const bundle = pluginCache ? 'plugins.js' : 'cni.js';
+  // A plugin start runs that plugin's own bundle with its cache; anything else the whole one.
+  const pluginBundle = rawAsset(`plugins.${name}.js`);
+  const pluginCache = pluginBundle && rawAsset(`cni.cache.${name}`);
   // The CLI: the subcommand's own cache where it has one (`cni run`, `cni exec`: they run our
   // plugins in-process), else the top-level floor.
-  const cachedData = pluginCache ?? rawAsset(`cni.cli-cache.${name}`) ?? rawAsset('cni.cache');
-  // getRawAsset: a view of the executable's own mapped bytes, no copy (the bundles are ASCII).
-  const source = WRAPPER_HEAD + Buffer.from(sea.getRawAsset(bundle)).toString('latin1') + WRAPPER_TAIL;
+  const cachedData = pluginBundle ? pluginCache : (rawAsset(`cni.cli-cache.${name}`) ?? rawAsset('cni.cache'));
+  // The bundles are ASCII (build.ts checks): latin1 decodes them without a TextDecoder.
+  const source = WRAPPER_HEAD + (pluginBundle ?? rawAsset('cni.js')!).toString('latin1') + WRAPPER_TAIL;
   const script = new vm.Script(source, { filename: SCRIPT_FILENAME, cachedData });
   const fn = script.runInThisContext() as (exports: object, req: NodeJS.Require, mod: object, filename: string, dirname: string) => void;
   fn(module.exports, require, module, SCRIPT_FILENAME, '.');

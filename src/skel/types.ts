@@ -58,6 +58,11 @@ export interface PluginEntry {
   kind: PluginKind;
   summary: string;
   supportedVersions: readonly string[];
+  /**
+   * Kinds of plugin this one hands work to (bridge: its IPAM; flannel: its main plugin and that
+   * one's IPAM). The executable's bundle for this plugin carries them, so they run in-process.
+   */
+  delegatesTo?: readonly PluginKind[];
   load(): Promise<PluginDefinition<any>>;
 }
 

@@ -5,33 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-const SRC = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src');
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const full = path.join(dir, d.name);
-    if (d.isDirectory()) return sourceFiles(full);
-    return /\.(c|m)?ts$/.test(d.name) && !d.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
-
-/** Relative imports of a file, resolved to source files (type-only imports excluded). */
-function importsOf(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const out: string[] = [];
-  for (const m of text.matchAll(IMPORT)) {
-    if (/^\s*(import|export)\s+type\s/.test(m[0].trimStart())) continue;
-    const spec = (m[1] ?? m[2])!;
-    const base = path.resolve(path.dirname(file), spec).replace(/\.(c|m)?js$/, '');
-    const found = ['.ts', '.cts', '.mts', '/index.ts'].map((ext) => base + ext).find((f) => fs.existsSync(f));
-    if (found) out.push(found);
-  }
-  return out;
-}
+import { SRC, importsOf, sourceFiles } from '../helpers/imports.js';
 
 export function findCycle(graph: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
