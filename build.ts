@@ -107,7 +107,11 @@ async function bundleEntry(outfile: string, only?: { plugin: string; members: re
     format: 'cjs',
     target: 'node22',
     minify: true,
-    keepNames: true,
+    // No keepNames: it wraps every function in a __name() call run at the top level, ~1,300 of
+    // them in the whole bundle (bridge ADD 111.9 -> 105.7 ms CPU, DEL 99.9 -> 95.8, 200 fewer page
+    // faults). Nothing reads a function's own name: every error class sets `name`, and the log's
+    // error type is that name (src/log/pino-loader.cts).
+    keepNames: false,
     legalComments: 'none',
     logLevel: 'warning',
     // import() of a builtin becomes a lazy require(): the bundle runs as a vm.Script, where a

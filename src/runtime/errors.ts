@@ -60,11 +60,12 @@ export class NoConfigsFoundError extends Error {
 
 /** A configuration (file or bytes) is not a valid network configuration. */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 }
 
 /** A ConfigError tied to the file it came from. */
 export class ConfigFileError extends ConfigError {
+  override readonly name: string = 'ConfigFileError';
   constructor(
     readonly file: string,
     cause: unknown,

@@ -205,6 +205,18 @@ test('GC removes the saved configs of attachments not valid any more and host-lo
     assert.is(n.run(bin, call('DEL', a, conf, 'keep')).code, 0);
   }));
 
+test('GC with subnet.env gone still collects, and logs at debug why it passed nothing on, with the error by its name', () =>
+  onNode((n, bin) => {
+    const missing = path.join(n.dir, 'gone', 'subnet.env');
+    const gc = n.run(bin, { command: 'GC', config: { ...n.conf(), subnetFile: missing, 'cni.dev/valid-attachments': [] }, env: { CNI_LOG_LEVEL: 'debug' } });
+    assert.is(gc.code, 0, gc.stdout + gc.stderr);
+    const line = logLines(gc.stderr, 'flannel').find((l) => (l as { msg?: string }).msg === 'subnet.env not readable: GC not passed to the delegate') as { err?: { type?: string; message?: string } } | undefined;
+    assert.ok(line, gc.stderr);
+    // The executable keeps no function names (build.ts): the type is the error's own name.
+    assert.is(line!.err?.type, 'CniError');
+    assert.match(line!.err?.message ?? '', missing);
+  }));
+
 test('every spec version 0.1.0..1.1.0: ADD gives the result in that version, DEL cleans up; runtimeConfig reaches the delegate', () =>
   onNode((n, bin) => {
     for (const [k, v] of ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'].entries()) {
