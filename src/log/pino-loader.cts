@@ -12,17 +12,13 @@ export function loadPino(opts: { level: string; file?: string; bindings: Record<
   if (opts.file) {
     streams.push({ level: opts.level as PinoNs.Level, stream: pino.destination({ dest: opts.file, append: true, mkdir: true, sync: true }) });
   }
-  return pino({ level: opts.level, base: { pid: process.pid, ...opts.bindings }, serializers: { err: serializeError } }, pino.multistream(streams));
-}
-
-/**
- * pino's own error serializer, with the error's `name` as its type: pino takes the constructor's
- * name, which in the minified executable is not the class's (build.ts keeps no function names).
- * Every error class here sets `name` (test/unit/error-names.test.ts).
- */
-function serializeError(err: unknown): unknown {
-  const { stdSerializers } = require('pino') as typeof PinoNs;
-  const out = stdSerializers.err(err as Error);
-  if (err instanceof Error && out !== (err as unknown)) (out as { type: string }).type = err.name;
-  return out;
+  // pino's own error serializer, with the error's `name` as its type: pino takes the constructor's
+  // name, which in the minified executable is not the class's (build.ts keeps no function names).
+  // Every error class here sets `name` (test/unit/error-names.test.ts).
+  const err = (e: Error) => {
+    const out = pino.stdSerializers.err(e);
+    if (e instanceof Error && out !== (e as unknown)) out.type = e.name;
+    return out;
+  };
+  return pino({ level: opts.level, base: { pid: process.pid, ...opts.bindings }, serializers: { err } }, pino.multistream(streams));
 }
